@@ -1,0 +1,360 @@
+//! Event types: the catalogue of DESIGN section 2 as Rust values (pure, no I/O).
+//!
+//! Input lines are parsed and checked field by field in [`parse`]; the rules that need the
+//! ledger's state (an incident must be opened first, nothing after `resolved`, ...) live in
+//! [`rules`]. Serialising an [`Event`] gives back the JSON fields it was written with.
+
+mod names;
+pub mod parse;
+pub mod rules;
+pub mod time;
+
+pub use names::Name;
+pub use parse::{FieldError, Submission, parse_line};
+pub use time::At;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// One immutable fact, as written by its author (without the ledger's envelope).
+///
+/// It serialises with a fixed field order: `type`, `incident` or `service`, `at`,
+/// `approximate`, the type's own fields (sorted), `actor`, `summary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub body: Body,
+    pub incident: Option<Name>,
+    /// The service of `service_*` events, and of corrections to them.
+    pub service: Option<Name>,
+    pub at: At,
+    pub approximate: bool,
+    pub actor: Option<String>,
+    pub summary: Option<String>,
+}
+
+impl Event {
+    /// Writes the event's fields into an open JSON map (shared with the stored envelope).
+    pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("type", self.type_name())?;
+        if let Some(k) = &self.incident {
+            map.serialize_entry("incident", k)?;
+        }
+        if let Some(s) = &self.service {
+            map.serialize_entry("service", s)?;
+        }
+        map.serialize_entry("at", &self.at)?;
+        if self.approximate {
+            map.serialize_entry("approximate", &true)?;
+        }
+        if let Ok(Value::Object(fields)) = serde_json::to_value(&self.body) {
+            for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "type") {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        if let Some(a) = &self.actor {
+            map.serialize_entry("actor", a)?;
+        }
+        if let Some(s) = &self.summary {
+            map.serialize_entry("summary", s)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+/// Which stream an event belongs to: an incident, or a service's own history.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stream {
+    Incident(Name),
+    Service(Name),
+}
+
+impl Stream {
+    /// The key under which the stream is stored. Service streams get a `@` prefix, which no
+    /// incident key can start with.
+    pub fn key(&self) -> String {
+        match self {
+            Stream::Incident(k) => k.to_string(),
+            Stream::Service(s) => format!("@{s}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stream::Incident(k) => write!(f, "incident {k}"),
+            Stream::Service(s) => write!(f, "service {s}"),
+        }
+    }
+}
+
+impl Event {
+    /// The stream this event is appended to.
+    pub fn stream(&self) -> Stream {
+        match (&self.incident, &self.service) {
+            (Some(k), _) => Stream::Incident(k.clone()),
+            (None, Some(s)) => Stream::Service(s.clone()),
+            // The parser guarantees one of the two; an empty name would fail validation.
+            (None, None) => Stream::Incident(Name::default()),
+        }
+    }
+
+    /// The event type's name, as written in `type`.
+    pub fn type_name(&self) -> &'static str {
+        self.body.type_name()
+    }
+
+    /// The event as a JSON object, as it would be written.
+    pub fn to_json(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    }
+
+    /// Services this event names (`services`, or `service` for service events).
+    pub fn services(&self) -> Vec<&Name> {
+        let list = match &self.body {
+            Body::Detected { services, .. } | Body::MaintenanceScheduled { services, .. } => {
+                Some(services)
+            }
+            Body::ImpactStarted { services }
+            | Body::ImpactChanged { services, .. }
+            | Body::Restored { services, .. } => services.as_ref(),
+            Body::Acknowledged {}
+            | Body::Escalated { .. }
+            | Body::VendorEngaged { .. }
+            | Body::VendorResponded { .. }
+            | Body::Diagnosed { .. }
+            | Body::RestoreStep { .. }
+            | Body::Resolved {}
+            | Body::Announced { .. }
+            | Body::ActionItem { .. }
+            | Body::Note { .. }
+            | Body::MaintenanceStarted {}
+            | Body::MaintenanceCompleted {}
+            | Body::MaintenanceCancelled {}
+            | Body::ServiceCommissioned {}
+            | Body::ServiceRetired {}
+            | Body::Amended { .. }
+            | Body::Retracted { .. } => None,
+        };
+        match list {
+            Some(l) => l.iter().collect(),
+            None => self.service.iter().collect(),
+        }
+    }
+}
+
+/// Impact level of a service at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Operational,
+    Degraded,
+    PartialOutage,
+    MajorOutage,
+    Maintenance,
+}
+
+/// Who noticed first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Monitoring,
+    Customer,
+    Staff,
+    Vendor,
+}
+
+/// Progress of a restore step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepState {
+    Started,
+    Done,
+}
+
+/// How far a `restored` event brought the service back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreLevel {
+    Partial,
+    Full,
+}
+
+/// Where an announcement was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Blog,
+    Twitter,
+    StatusPage,
+    Email,
+    Other,
+}
+
+/// The type of an event and its own fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Body {
+    Detected {
+        services: Vec<Name>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source: Option<Source>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<Level>,
+    },
+    ImpactStarted {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        services: Option<Vec<Name>>,
+    },
+    Acknowledged {},
+    Escalated {
+        to: String,
+    },
+    VendorEngaged {
+        vendor: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ticket: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        channel: Option<String>,
+    },
+    VendorResponded {
+        vendor: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        contact: Option<String>,
+    },
+    Diagnosed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cause: Option<String>,
+    },
+    ImpactChanged {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        services: Option<Vec<Name>>,
+        level: Level,
+    },
+    /// `summary` (a common field) is required for this type.
+    RestoreStep {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        state: Option<StepState>,
+    },
+    Restored {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        services: Option<Vec<Name>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<RestoreLevel>,
+    },
+    Resolved {},
+    Announced {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        audience: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// `summary` (a common field) is required for this type.
+    ActionItem {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<At>,
+    },
+    Note {
+        text: String,
+    },
+    MaintenanceScheduled {
+        services: Vec<Name>,
+        window_start: At,
+        window_end: At,
+    },
+    MaintenanceStarted {},
+    MaintenanceCompleted {},
+    MaintenanceCancelled {},
+    /// `service` (a common field) names the service.
+    ServiceCommissioned {},
+    /// `service` (a common field) names the service.
+    ServiceRetired {},
+    Amended {
+        target: Uuid,
+        set: Map<String, Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Retracted {
+        target: Uuid,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+/// Every event type, in catalogue order.
+pub const TYPES: [&str; 22] = [
+    "detected",
+    "impact_started",
+    "acknowledged",
+    "escalated",
+    "vendor_engaged",
+    "vendor_responded",
+    "diagnosed",
+    "impact_changed",
+    "restore_step",
+    "restored",
+    "resolved",
+    "announced",
+    "action_item",
+    "note",
+    "maintenance_scheduled",
+    "maintenance_started",
+    "maintenance_completed",
+    "maintenance_cancelled",
+    "service_commissioned",
+    "service_retired",
+    "amended",
+    "retracted",
+];
+
+impl Body {
+    /// The `type` this body is written with.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Body::Detected { .. } => "detected",
+            Body::ImpactStarted { .. } => "impact_started",
+            Body::Acknowledged {} => "acknowledged",
+            Body::Escalated { .. } => "escalated",
+            Body::VendorEngaged { .. } => "vendor_engaged",
+            Body::VendorResponded { .. } => "vendor_responded",
+            Body::Diagnosed { .. } => "diagnosed",
+            Body::ImpactChanged { .. } => "impact_changed",
+            Body::RestoreStep { .. } => "restore_step",
+            Body::Restored { .. } => "restored",
+            Body::Resolved {} => "resolved",
+            Body::Announced { .. } => "announced",
+            Body::ActionItem { .. } => "action_item",
+            Body::Note { .. } => "note",
+            Body::MaintenanceScheduled { .. } => "maintenance_scheduled",
+            Body::MaintenanceStarted {} => "maintenance_started",
+            Body::MaintenanceCompleted {} => "maintenance_completed",
+            Body::MaintenanceCancelled {} => "maintenance_cancelled",
+            Body::ServiceCommissioned {} => "service_commissioned",
+            Body::ServiceRetired {} => "service_retired",
+            Body::Amended { .. } => "amended",
+            Body::Retracted { .. } => "retracted",
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The `at` of an event: an instant with the offset it was written in, or a whole day.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+/// When something happened, as precisely as the writer knew it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// An instant, kept in the offset it was written in.
+    Instant(OffsetDateTime),
+    /// A calendar day with no time of day (`2011-02-23`).
+    Day(Date),
+}
+
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]");
+
+impl At {
+    /// Parses RFC 3339 with an offset, or a `YYYY-MM-DD` date.
+    pub fn parse(text: &str) -> Option<At> {
+        if text.len() == 10 {
+            return Date::parse(text, DAY).ok().map(At::Day);
+        }
+        OffsetDateTime::parse(text, &Rfc3339).ok().map(At::Instant)
+    }
+
+    /// The calendar day in the offset the time was written in.
+    pub fn date(&self) -> Date {
+        match self {
+            At::Instant(t) => t.date(),
+            At::Day(d) => *d,
+        }
+    }
+
+    /// Orders two times: as instants when both are instants, else by calendar day.
+    pub fn compare(&self, other: &At) -> Ordering {
+        match (self, other) {
+            (At::Instant(a), At::Instant(b)) => a.cmp(b),
+            _ => self.date().cmp(&other.date()),
+        }
+    }
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Instant(t) => f.write_str(&format_instant(*t)),
+            At::Day(d) => f.write_str(&format_day(*d)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for At {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<At, D::Error> {
+        let text = String::deserialize(d)?;
+        At::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("bad time `{text}`")))
+    }
+}
+
+impl Serialize for At {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// RFC 3339 in the instant's own offset (`2011-06-16T03:20:00-04:00`).
+pub fn format_instant(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_day(d: Date) -> String {
+    d.format(DAY).unwrap_or_else(|_| d.to_string())
+}
+
+/// Parses an RFC 3339 instant (the `recorded_at` of stored events, `LOGBOOK_NOW`).
+pub fn parse_instant(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_keep_their_offset_and_round_trip() {
+        let at = At::parse("2011-06-16T03:20:00-04:00").unwrap();
+        assert_eq!(at.to_string(), "2011-06-16T03:20:00-04:00");
+        assert_eq!(at.date().to_string(), "2011-06-16");
+    }
+
+    #[test]
+    fn days_round_trip() {
+        let at = At::parse("2011-02-23").unwrap();
+        assert_eq!(at, At::Day(time::macros::date!(2011 - 02 - 23)));
+        assert_eq!(at.to_string(), "2011-02-23");
+    }
+
+    #[test]
+    fn rejects_times_without_offset_and_impossible_days() {
+        for bad in [
+            "2011-06-16T03:20:00",
+            "2011-02-30",
+            "yesterday",
+            "2011-06-16 03:20",
+            "",
+        ] {
+            assert_eq!(At::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn compares_instants_across_offsets_and_days_by_date() {
+        let a = At::parse("2011-06-16T03:20:00-04:00").unwrap();
+        let b = At::parse("2011-06-16T07:19:00Z").unwrap();
+        assert_eq!(a.compare(&b), Ordering::Greater);
+        let d = At::parse("2011-06-16").unwrap();
+        assert_eq!(a.compare(&d), Ordering::Equal);
+    }
+}

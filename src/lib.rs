@@ -1,0 +1,9 @@
+//! logbook: an event-sourced incident and maintenance ledger kept in one redb file.
+//!
+//! The pure core is [`event`] (the catalogue and its rules); [`store`] owns the redb file, the
+//! append transaction and the hash chain; [`demo`] carries the seed's history. The command line
+//! lives in the binary (`src/cli/`).
+
+pub mod demo;
+pub mod event;
+pub mod store;
