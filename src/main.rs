@@ -1,1 +1,8 @@
-fn main() {}
+//! The `logbook` binary: parse the command line, run the command, map the outcome to an exit
+//! code. Everything else lives in the library and in `cli/`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

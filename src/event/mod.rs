@@ -4,6 +4,7 @@
 //! ledger's state (an incident must be opened first, nothing after `resolved`, ...) live in
 //! [`rules`]. Serialising an [`Event`] gives back the JSON fields it was written with.
 
+mod describe;
 mod names;
 pub mod parse;
 pub mod rules;

@@ -1,1 +1,133 @@
-//! store
+//! The ledger file: redb tables, the append transaction, the hash chain and waiting for a busy
+//! file. The only module that uses redb.
+//!
+//! Every command opens the file with [`Ledger::open`] (which never creates one), does its work
+//! in one transaction and closes it. redb lets one process hold the file at a time; a busy file
+//! is retried with jittered backoff until the caller's deadline.
+
+mod append;
+mod error;
+mod open;
+pub mod record;
+mod tables;
+#[doc(hidden)]
+pub mod testing;
+mod verify;
+
+pub use append::{AppendContext, Appended, Line};
+pub use error::{AppendError, StoreError};
+pub use record::{Hash, Stored};
+pub use verify::{Problem, Report};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tables::{EVENTS, META};
+
+/// An open ledger file.
+pub struct Ledger {
+    db: Database,
+    path: PathBuf,
+}
+
+/// The last event of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: Hash,
+}
+
+impl Ledger {
+    /// Creates a new, empty ledger; fails if the file exists.
+    pub fn create(path: &Path) -> Result<Ledger, StoreError> {
+        open::create(path)
+    }
+
+    /// Opens an existing ledger, waiting up to `wait` while another process holds it.
+    pub fn open(path: &Path, wait: Duration) -> Result<Ledger, StoreError> {
+        open::open(path, wait)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The head of the chain (seq 0 and the genesis hash when empty).
+    pub fn head(&self) -> Result<Head, StoreError> {
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let meta = txn.open_table(META).map_err(self.storage())?;
+        let head = meta.get("head").map_err(self.storage())?;
+        Ok(match head {
+            Some(bytes) => decode_head(bytes.value())
+                .ok_or_else(|| self.corrupt("the head record is malformed"))?,
+            None => Head {
+                seq: 0,
+                hash: record::GENESIS,
+            },
+        })
+    }
+
+    /// Number of stored events.
+    pub fn len(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        events.len().map_err(self.storage())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Calls `each` with every stored event's encoded bytes in `seq` order, as exported.
+    pub fn for_each_raw<E: From<StoreError>>(
+        &self,
+        mut each: impl FnMut(u64, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        for entry in events.iter().map_err(self.storage())? {
+            let (seq, bytes) = entry.map_err(self.storage())?;
+            each(seq.value(), bytes.value())?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with every stored event, decoded, in `seq` order.
+    pub fn for_each<E: From<StoreError>>(
+        &self,
+        mut each: impl FnMut(Stored) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.for_each_raw(|seq, bytes| {
+            let stored = Stored::decode(bytes)
+                .map_err(|e| E::from(self.corrupt(&format!("event {seq} cannot be read: {e}"))))?;
+            each(stored)
+        })
+    }
+
+    fn storage<E: std::fmt::Display>(&self) -> impl Fn(E) -> StoreError + '_ {
+        move |e| StoreError::Storage {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    fn corrupt(&self, detail: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+fn encode_head(head: &Head) -> [u8; 40] {
+    let mut out = [0u8; 40];
+    out[..8].copy_from_slice(&head.seq.to_be_bytes());
+    out[8..].copy_from_slice(&head.hash);
+    out
+}
+
+fn decode_head(bytes: &[u8]) -> Option<Head> {
+    let seq = u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?);
+    let hash = bytes.get(8..40)?.try_into().ok()?;
+    (bytes.len() == 40).then_some(Head { seq, hash })
+}

@@ -1,0 +1,133 @@
+//! `logbook append`: JSON Lines in, one transaction, a receipt per event out.
+
+use super::error::CommandError;
+use super::output::{Out, columns};
+use super::{Context, Format, input};
+use logbook::event::parse_line;
+use logbook::store::{AppendError, Appended, Line};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Append events written as JSON Lines
+///
+/// Reads one JSON event per line from FILE (or standard input) and appends them all in one
+/// transaction: if any line is rejected, nothing is written. Each event gets a global seq, a
+/// revision within its incident, and an id (unless it brings its own; re-appending the same id
+/// with the same content is a no-op, so retries are safe).
+#[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  echo '{"type":"detected","incident":"2011-06-16-upstream-routing","at":"2011-06-16T03:20:00-04:00","services":["dns"],"source":"monitoring"}' | logbook append
+  logbook append events.jsonl
+  monitoring-hook | logbook append --format json -
+
+Fields of every event: type, incident, at (RFC 3339 with offset, or YYYY-MM-DD), and optionally
+approximate, id, actor, summary, expected_revision. See the README for every type."#)]
+pub struct Args {
+    /// JSON Lines file to read; `-` or nothing reads standard input
+    #[arg(value_name = "FILE|-")]
+    file: Option<PathBuf>,
+
+    /// Print only the summary line, not one line per event
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
+    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let reader = input::open(args.file.as_deref())?;
+    let ledger = ctx.open()?;
+    let lines = input::lines(reader).map(|line| {
+        let (number, text) = line?;
+        let submission = parse_line(&text).map_err(|error| AppendError::Rejected {
+            line: number,
+            error,
+        })?;
+        Ok(Line { number, submission })
+    });
+    let appended = ledger.append(lines, &ctx.append_context())?;
+    print(&appended, format, args.quiet, out)
+}
+
+/// The receipt of one event (`--format json`, one line each).
+#[derive(Serialize)]
+struct Receipt<'a> {
+    id: String,
+    seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
+    revision: u64,
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    status: &'a str,
+}
+
+/// Prints receipts: JSON lines, or aligned text followed by a summary.
+pub fn print(
+    appended: &[Appended],
+    format: Format,
+    quiet: bool,
+    out: &mut Out,
+) -> Result<(), CommandError> {
+    if format == Format::Json {
+        for a in appended {
+            out.json(&Receipt {
+                id: a.id.to_string(),
+                seq: a.seq,
+                incident: a.incident.as_ref().map(|k| k.as_str()),
+                service: a.service.as_ref().map(|s| s.as_str()),
+                revision: a.revision,
+                type_name: a.type_name,
+                status: if a.duplicate { "duplicate" } else { "appended" },
+            })?;
+        }
+        return Ok(());
+    }
+    if !quiet {
+        let rows: Vec<Vec<String>> = appended
+            .iter()
+            .map(|a| {
+                let stream = match (&a.incident, &a.service) {
+                    (Some(k), _) => k.to_string(),
+                    (None, Some(s)) => format!("service {s}"),
+                    (None, None) => String::new(),
+                };
+                let status = if a.duplicate { "already stored" } else { "" };
+                vec![
+                    format!("#{}", a.seq),
+                    stream,
+                    format!("rev {}", a.revision),
+                    a.type_name.to_string(),
+                    a.id.to_string(),
+                    status.to_string(),
+                ]
+            })
+            .collect();
+        for line in columns(&rows) {
+            out.line(line)?;
+        }
+    }
+    out.line(summary(appended))
+}
+
+fn summary(appended: &[Appended]) -> String {
+    let dups = appended.iter().filter(|a| a.duplicate).count();
+    let new: Vec<&Appended> = appended.iter().filter(|a| !a.duplicate).collect();
+    let mut text = match (new.first(), new.last()) {
+        (Some(first), _) if new.len() == 1 => format!("appended 1 event (seq {})", first.seq),
+        (Some(first), Some(last)) => format!(
+            "appended {} events (seq {} to {})",
+            new.len(),
+            first.seq,
+            last.seq
+        ),
+        _ => "appended 0 events".to_string(),
+    };
+    if dups > 0 {
+        text.push_str(&format!(
+            "; {dups} already stored with the same id and content, left as they were"
+        ));
+    }
+    text
+}

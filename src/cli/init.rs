@@ -1,0 +1,24 @@
+//! `logbook init`: create an empty ledger.
+
+use super::error::CommandError;
+use super::output::Out;
+use super::{Context, Format};
+use logbook::store::Ledger;
+
+/// Create a new, empty ledger file
+///
+/// Creates the file named by --ledger (or LOGBOOK_LEDGER, or the default under
+/// $XDG_DATA_HOME/logbook/) and any missing directories. An existing file is never touched.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  logbook init\n  logbook --ledger ./ops.redb init")]
+pub struct Args {}
+
+pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
+    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let path = ctx.ledger_path()?;
+    Ledger::create(&path)?;
+    match format {
+        Format::Json => out.json(&serde_json::json!({ "ledger": path, "created": true })),
+        _ => out.line(format!("created ledger {}", path.display())),
+    }
+}

@@ -1,0 +1,44 @@
+//! Reading JSON Lines from a file or standard input, line by line, with line numbers.
+
+use super::error::CommandError;
+use logbook::event::FieldError;
+use logbook::store::AppendError;
+use std::io::{BufRead, BufReader, IsTerminal};
+use std::path::Path;
+
+/// Opens `FILE`, or standard input for `-` or no file.
+pub fn open(file: Option<&Path>) -> Result<Box<dyn BufRead>, CommandError> {
+    match file {
+        Some(path) if path != Path::new("-") => {
+            let f = std::fs::File::open(path).map_err(|e| {
+                CommandError::rejected(format!("cannot read {}: {e}", path.display()))
+            })?;
+            Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+        }
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprintln!("reading JSON Lines from standard input; end with Ctrl-D");
+            }
+            Ok(Box::new(BufReader::with_capacity(1 << 16, stdin)))
+        }
+    }
+}
+
+/// The non-blank lines of `reader`, numbered from 1 as an editor shows them.
+pub fn lines(
+    reader: Box<dyn BufRead>,
+) -> impl Iterator<Item = Result<(usize, String), AppendError>> {
+    reader
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let number = i + 1;
+            line.map(|text| (number, text))
+                .map_err(|e| AppendError::Rejected {
+                    line: number,
+                    error: FieldError::new("-", format!("cannot be read: {e}")),
+                })
+        })
+        .filter(|line| !matches!(line, Ok((_, text)) if text.trim().is_empty()))
+}

@@ -1,0 +1,240 @@
+//! The command line: clap definitions, the shared context (ledger path, clock, actor) and one
+//! file per command. The only module that uses clap.
+
+mod add;
+mod append;
+mod demo;
+mod error;
+mod export;
+mod import;
+mod init;
+mod input;
+mod log;
+mod output;
+mod verify;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use error::{CommandError, exit};
+use logbook::store::{AppendContext, Ledger};
+use output::Out;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+const AFTER_HELP: &str = "\
+Examples:
+  logbook init
+  echo '{\"type\":\"detected\",\"incident\":\"db-down\",\"at\":\"2026-11-25T03:20:00Z\",\"services\":[\"db\"]}' | logbook append
+  logbook add acknowledged --incident db-down
+  logbook log --incident db-down
+  logbook demo
+
+Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt.";
+
+/// An event-sourced incident and maintenance ledger.
+///
+/// Every detection, escalation, vendor call, restore step and announcement is appended once, as
+/// an immutable event, to a hash-chained log in one redb file.
+#[derive(Debug, Parser)]
+#[command(name = "logbook", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// The ledger file [default: $XDG_DATA_HOME/logbook/ledger.redb]
+    #[arg(long, global = true, env = "LOGBOOK_LEDGER", value_name = "PATH")]
+    ledger: Option<PathBuf>,
+
+    /// Output for people (text) or scripts (json)
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// Seconds to wait while another logbook process holds the ledger
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
+    wait: f64,
+
+    /// Who is writing, for events that name no actor [default: $LOGBOOK_ACTOR, else user@host]
+    #[arg(long, global = true, value_name = "NAME")]
+    actor: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Md,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    Append(append::Args),
+    Add(add::Args),
+    Log(log::Args),
+    Export(export::Args),
+    Import(import::Args),
+    Verify(verify::Args),
+    Demo(demo::Args),
+}
+
+/// What every command may need: where the ledger is, how to show things, the clock, who writes.
+pub struct Context {
+    ledger: Option<PathBuf>,
+    format: Format,
+    wait: Duration,
+    actor: Option<String>,
+    now: OffsetDateTime,
+}
+
+impl Context {
+    fn ledger_path(&self) -> Result<PathBuf, CommandError> {
+        if let Some(path) = &self.ledger {
+            return Ok(path.clone());
+        }
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+        match data {
+            Some(dir) => Ok(dir.join("logbook").join("ledger.redb")),
+            None => Err(CommandError::usage(
+                "cannot tell where the ledger lives: neither XDG_DATA_HOME nor HOME is set",
+            )
+            .hint("name it with --ledger PATH or LOGBOOK_LEDGER")),
+        }
+    }
+
+    /// Opens the existing ledger, waiting while it is busy.
+    fn open(&self) -> Result<Ledger, CommandError> {
+        Ok(Ledger::open(&self.ledger_path()?, self.wait)?)
+    }
+
+    fn append_context(&self) -> AppendContext {
+        AppendContext {
+            now: self.now,
+            actor: self.actor(),
+        }
+    }
+
+    fn actor(&self) -> String {
+        if let Some(a) = self
+            .actor
+            .clone()
+            .or_else(|| std::env::var("LOGBOOK_ACTOR").ok())
+            .filter(|a| !a.is_empty())
+        {
+            return a;
+        }
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .map(|h| h.trim().to_string())
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        format!("{user}@{host}")
+    }
+
+    /// Refuses formats a command cannot produce.
+    fn formats(&self, allowed: &[Format]) -> Result<Format, CommandError> {
+        if allowed.contains(&self.format) {
+            return Ok(self.format);
+        }
+        let names: Vec<String> = allowed
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let this = self
+            .format
+            .to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        Err(
+            CommandError::usage(format!("this command has no {this} output"))
+                .hint(format!("use --format {}", names.join(" or "))),
+        )
+    }
+}
+
+/// The clock: `LOGBOOK_NOW` (RFC 3339) when set, for reproducible tests; else the system clock.
+fn now() -> Result<OffsetDateTime, CommandError> {
+    match std::env::var("LOGBOOK_NOW") {
+        Ok(text) => logbook::event::time::parse_instant(&text).ok_or_else(|| {
+            CommandError::usage(format!("LOGBOOK_NOW: `{text}` is not an RFC 3339 time"))
+                .hint("e.g. LOGBOOK_NOW=2026-11-25T12:00:00Z")
+        }),
+        Err(_) => {
+            let now = OffsetDateTime::now_utc();
+            Ok(now
+                .replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+                .unwrap_or(now))
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(e),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CommandError> {
+    if !(cli.wait.is_finite() && cli.wait >= 0.0) {
+        return Err(CommandError::usage(format!(
+            "--wait: `{}` is not a number of seconds >= 0",
+            cli.wait
+        )));
+    }
+    let ctx = Context {
+        ledger: cli.ledger,
+        format: cli.format,
+        wait: Duration::from_secs_f64(cli.wait),
+        actor: cli.actor,
+        now: now()?,
+    };
+    let mut out = Out::new();
+    match cli.command {
+        Command::Init(args) => init::run(args, &ctx, &mut out),
+        Command::Append(args) => append::run(args, &ctx, &mut out),
+        Command::Add(args) => add::run(args, &ctx, &mut out),
+        Command::Log(args) => log::run(args, &ctx, &mut out),
+        Command::Export(args) => export::run(args, &ctx, &mut out),
+        Command::Import(args) => import::run(args, &ctx, &mut out),
+        Command::Verify(args) => verify::run(args, &ctx, &mut out),
+        Command::Demo(args) => demo::run(args, &ctx, &mut out),
+    }?;
+    out.flush()
+}
+
+fn report(e: CommandError) -> ExitCode {
+    if !e.message.is_empty() {
+        let mut text = format!("error: {}\n", e.message);
+        for d in &e.details {
+            text.push_str(&format!("  {d}\n"));
+        }
+        for h in &e.hints {
+            text.push_str(&format!("hint: {h}\n"));
+        }
+        use std::io::Write;
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    ExitCode::from(e.code)
+}

@@ -1,0 +1,72 @@
+//! Writing to stdout: buffered, JSON or text, and quiet when the reader has gone away.
+
+use super::error::CommandError;
+use serde::Serialize;
+use std::io::{BufWriter, StdoutLock, Write};
+
+/// Standard output of a command.
+pub struct Out {
+    inner: BufWriter<StdoutLock<'static>>,
+}
+
+impl Out {
+    pub fn new() -> Out {
+        Out {
+            inner: BufWriter::new(std::io::stdout().lock()),
+        }
+    }
+
+    /// One line of text.
+    pub fn line(&mut self, text: impl AsRef<str>) -> Result<(), CommandError> {
+        self.inner.write_all(text.as_ref().as_bytes())?;
+        self.inner.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Raw bytes followed by a newline (exported events).
+    pub fn bytes_line(&mut self, bytes: &[u8]) -> Result<(), CommandError> {
+        self.inner.write_all(bytes)?;
+        self.inner.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// One value as one line of JSON.
+    pub fn json(&mut self, value: &impl Serialize) -> Result<(), CommandError> {
+        serde_json::to_writer(&mut self.inner, value).map_err(std::io::Error::from)?;
+        self.inner.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<(), CommandError> {
+        self.inner.flush()?;
+        Ok(())
+    }
+}
+
+/// Pads `cells` into columns separated by two spaces; the last column is not padded.
+pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..width)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c + 1 == row.len() {
+                    line.push_str(cell);
+                } else {
+                    line.push_str(cell);
+                    line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}

@@ -1,0 +1,330 @@
+//! The append transaction: every line of one command is checked and written in one redb write
+//! transaction, so an append is all or nothing and durable once the command returns.
+
+use super::record::{self, Stored};
+use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
+use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
+use crate::event::rules::{self, StreamState};
+use crate::event::{At, Body, Event, FieldError, Name, Submission};
+use redb::{ReadableTable, Table, WriteTransaction};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// What the ledger adds to what writers submit.
+#[derive(Debug, Clone)]
+pub struct AppendContext {
+    /// `recorded_at` of every event of this append.
+    pub now: OffsetDateTime,
+    /// The actor of events that name none.
+    pub actor: String,
+}
+
+/// One input line: its number (1-based, for errors) and what it held.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub number: usize,
+    pub submission: Submission,
+}
+
+/// What happened to one submitted line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appended {
+    pub seq: u64,
+    pub id: Uuid,
+    pub incident: Option<Name>,
+    pub service: Option<Name>,
+    pub revision: u64,
+    pub type_name: &'static str,
+    pub at: At,
+    /// The id was already stored with the same content: nothing new was written.
+    pub duplicate: bool,
+}
+
+impl Appended {
+    fn of(stored: &Stored, duplicate: bool) -> Appended {
+        Appended {
+            seq: stored.seq,
+            id: stored.id,
+            incident: stored.event.incident.clone(),
+            service: stored.event.service.clone(),
+            revision: stored.revision,
+            type_name: stored.event.type_name(),
+            at: stored.event.at,
+            duplicate,
+        }
+    }
+}
+
+impl Ledger {
+    /// Appends every line in one transaction. Lines are produced lazily so large inputs stream;
+    /// the first error (a bad line or a broken rule) aborts the whole append.
+    pub fn append(
+        &self,
+        lines: impl IntoIterator<Item = Result<Line, AppendError>>,
+        ctx: &AppendContext,
+    ) -> Result<Vec<Appended>, AppendError> {
+        self.write(|w| {
+            let mut out = Vec::new();
+            for line in lines {
+                let line = line?;
+                let number = line.number;
+                out.push(w.admit(line, ctx).map_err(|e| e.at_line(number))?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Restores exported events into this (empty) ledger, checking seqs, the rules and the chain.
+    pub fn import(
+        &self,
+        lines: impl IntoIterator<Item = Result<(usize, Stored), AppendError>>,
+    ) -> Result<u64, AppendError> {
+        let events = self.len()?;
+        if events > 0 {
+            return Err(AppendError::NotEmpty { events });
+        }
+        self.write(|w| {
+            for line in lines {
+                let (number, stored) = line?;
+                w.restore(stored).map_err(|e| e.at_line(number))?;
+            }
+            Ok(w.head.seq)
+        })
+    }
+
+    fn write<T>(
+        &self,
+        body: impl FnOnce(&mut Writer<'_>) -> Result<T, AppendError>,
+    ) -> Result<T, AppendError> {
+        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        };
+        let txn: WriteTransaction = self.db.begin_write().map_err(|e| storage(&e))?;
+        let result = {
+            let mut w = Writer::new(&txn).map_err(|e| storage(&e))?;
+            w.head = match w.meta.get("head").map_err(|e| storage(&e))? {
+                Some(bytes) => decode_head(bytes.value())
+                    .ok_or_else(|| storage(&"the head record is malformed"))?,
+                None => Head {
+                    seq: 0,
+                    hash: record::GENESIS,
+                },
+            };
+            let result = body(&mut w);
+            if result.is_ok() {
+                w.meta
+                    .insert("head", encode_head(&w.head).as_slice())
+                    .map_err(|e| storage(&e))?;
+            }
+            result
+        };
+        match result {
+            Ok(value) => {
+                txn.commit().map_err(|e| storage(&e))?;
+                Ok(value)
+            }
+            // Dropping the transaction without commit writes nothing.
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A failure inside the transaction, before the line number is attached.
+enum WriteError {
+    Field(FieldError),
+    Storage(String),
+}
+
+impl From<FieldError> for WriteError {
+    fn from(e: FieldError) -> Self {
+        WriteError::Field(e)
+    }
+}
+
+impl From<redb::StorageError> for WriteError {
+    fn from(e: redb::StorageError) -> Self {
+        WriteError::Storage(e.to_string())
+    }
+}
+
+impl WriteError {
+    fn at_line(self, line: usize) -> AppendError {
+        match self {
+            WriteError::Field(error) => AppendError::Rejected { line, error },
+            WriteError::Storage(detail) => AppendError::Store(StoreError::Storage {
+                path: Default::default(),
+                detail,
+            }),
+        }
+    }
+}
+
+struct Writer<'t> {
+    events: Table<'t, u64, &'static [u8]>,
+    ids: Table<'t, u128, u64>,
+    streams: Table<'t, (&'static str, u64), u64>,
+    states: Table<'t, &'static str, &'static [u8]>,
+    meta: Table<'t, &'static str, &'static [u8]>,
+    head: Head,
+}
+
+impl<'t> Writer<'t> {
+    fn new(txn: &'t WriteTransaction) -> Result<Writer<'t>, redb::TableError> {
+        Ok(Writer {
+            events: txn.open_table(EVENTS)?,
+            ids: txn.open_table(IDS)?,
+            streams: txn.open_table(STREAMS)?,
+            states: txn.open_table(STREAM_STATE)?,
+            meta: txn.open_table(META)?,
+            head: Head {
+                seq: 0,
+                hash: record::GENESIS,
+            },
+        })
+    }
+
+    fn admit(&mut self, line: Line, ctx: &AppendContext) -> Result<Appended, WriteError> {
+        let Submission {
+            mut event,
+            id,
+            expected_revision,
+        } = line.submission;
+        let actor_given = event.actor.is_some();
+        if !actor_given {
+            event.actor = Some(ctx.actor.clone());
+        }
+        if let Some(id) = id
+            && let Some(existing) = self.find(id)?
+        {
+            return if same_content(&existing.event, &event, actor_given) {
+                Ok(Appended::of(&existing, true))
+            } else {
+                Err(FieldError::new("id", format!("event {id} is already stored (seq {}) with other content", existing.seq))
+                    .with_hint("an id names one event for good: reuse it only to retry the very same event, or leave it out")
+                    .into())
+            };
+        }
+        let key = event.stream().key();
+        let state = self.state(&key)?;
+        if let Some(expected) = expected_revision {
+            let actual = state.as_ref().map(|s| s.revision);
+            if actual != Some(expected) {
+                let now = actual.map_or("has no events yet".to_string(), |r| {
+                    format!("is at revision {r}")
+                });
+                return Err(FieldError::new("expected_revision", format!("{} {now}, not {expected}", event.stream()))
+                    .with_hint("another writer appended first: read the stream again (logbook log --incident KEY --format json) and retry")
+                    .into());
+            }
+        }
+        self.check(state.as_ref(), &event)?;
+        let seq = self.head.seq + 1;
+        let revision = state.as_ref().map_or(0, |s| s.revision + 1);
+        let id = id.unwrap_or_else(|| record::new_id(ctx.now, &self.head.hash, seq, &event));
+        let stored = Stored::seal(seq, id, revision, ctx.now, event, &self.head.hash);
+        self.put(&key, state, &stored)?;
+        Ok(Appended::of(&stored, false))
+    }
+
+    fn restore(&mut self, stored: Stored) -> Result<(), WriteError> {
+        let expect = self.head.seq + 1;
+        if stored.seq != expect {
+            return Err(FieldError::new(
+                "seq",
+                format!(
+                    "is {}, expected {expect}: the export is missing or reorders events",
+                    stored.seq
+                ),
+            )
+            .into());
+        }
+        if self.find(stored.id)?.is_some() {
+            return Err(FieldError::new("id", format!("{} appears twice", stored.id)).into());
+        }
+        let key = stored.event.stream().key();
+        let state = self.state(&key)?;
+        let revision = state.as_ref().map_or(0, |s| s.revision + 1);
+        if stored.revision != revision {
+            return Err(FieldError::new(
+                "revision",
+                format!(
+                    "is {}, expected {revision} for {}",
+                    stored.revision,
+                    stored.event.stream()
+                ),
+            )
+            .into());
+        }
+        if record::chain(&self.head.hash, &stored.canonical()) != stored.hash {
+            return Err(FieldError::new(
+                "hash",
+                "does not match the chain: the export was changed after it was written",
+            )
+            .into());
+        }
+        self.check(state.as_ref(), &stored.event)?;
+        self.put(&key, state, &stored)
+    }
+
+    fn check(&self, state: Option<&StreamState>, event: &Event) -> Result<(), WriteError> {
+        let target = match &event.body {
+            Body::Amended { target, .. } | Body::Retracted { target, .. } => {
+                self.find(*target)?.map(|s| s.event)
+            }
+            _ => None,
+        };
+        Ok(rules::check(state, event, target.as_ref())?)
+    }
+
+    fn put(
+        &mut self,
+        key: &str,
+        state: Option<StreamState>,
+        stored: &Stored,
+    ) -> Result<(), WriteError> {
+        self.events.insert(stored.seq, stored.encode().as_slice())?;
+        self.ids.insert(stored.id.as_u128(), stored.seq)?;
+        self.streams.insert((key, stored.revision), stored.seq)?;
+        let state = rules::apply(state, &stored.event, stored.revision);
+        let state = serde_json::to_vec(&state).map_err(|e| WriteError::Storage(e.to_string()))?;
+        self.states.insert(key, state.as_slice())?;
+        self.head = Head {
+            seq: stored.seq,
+            hash: stored.hash,
+        };
+        Ok(())
+    }
+
+    fn find(&self, id: Uuid) -> Result<Option<Stored>, WriteError> {
+        let Some(seq) = self.ids.get(id.as_u128())?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let bytes = self
+            .events
+            .get(seq)?
+            .ok_or_else(|| WriteError::Storage(format!("index names missing event {seq}")))?;
+        Stored::decode(bytes.value())
+            .map(Some)
+            .map_err(|e| WriteError::Storage(format!("event {seq} cannot be read: {e}")))
+    }
+
+    fn state(&self, key: &str) -> Result<Option<StreamState>, WriteError> {
+        let Some(bytes) = self.states.get(key)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(bytes.value())
+            .map(Some)
+            .map_err(|e| WriteError::Storage(format!("stream state of {key} cannot be read: {e}")))
+    }
+}
+
+/// Same event for idempotency: equal fields, the actor compared only when the retry names one.
+fn same_content(stored: &Event, new: &Event, actor_given: bool) -> bool {
+    if actor_given {
+        return stored == new;
+    }
+    let mut new = new.clone();
+    new.actor.clone_from(&stored.actor);
+    *stored == new
+}

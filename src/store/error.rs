@@ -1,0 +1,34 @@
+//! Store errors: why a ledger could not be used, and why an append was refused.
+
+use crate::event::FieldError;
+use std::path::PathBuf;
+
+/// The ledger file cannot be used (exit code 3 at the command line).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no ledger at {}", path.display())]
+    NotFound { path: PathBuf },
+    #[error("a file already exists at {}", path.display())]
+    Exists { path: PathBuf },
+    #[error("ledger busy: another logbook process has held {} for {waited_ms} ms", path.display())]
+    Busy { path: PathBuf, waited_ms: u128 },
+    #[error("{} is not a logbook ledger: {detail}", path.display())]
+    NotALedger { path: PathBuf, detail: String },
+    #[error("ledger {} is corrupt: {detail}", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("cannot use {}: {detail}", path.display())]
+    Storage { path: PathBuf, detail: String },
+}
+
+/// Why an append (or import) wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    /// A line broke a rule (exit code 1).
+    #[error("line {line}: {error}")]
+    Rejected { line: usize, error: FieldError },
+    /// Import needs an empty ledger (exit code 1).
+    #[error("the ledger already holds {events} events; import restores into an empty ledger")]
+    NotEmpty { events: u64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

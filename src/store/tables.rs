@@ -1,0 +1,17 @@
+//! The redb tables of a ledger file and their key and value types.
+
+use redb::TableDefinition;
+
+/// Global `seq` → stored event bytes (the encoded JSON object, hash included).
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+/// Event id (UUID as u128) → `seq`.
+pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
+/// (stream key, revision) → `seq`. Service streams have keys starting with `@`.
+pub const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams");
+/// `format` → format version; `head` → last seq (8 bytes, big endian) ‖ its hash (32 bytes).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Projection: stream key → its [`StreamState`](crate::event::rules::StreamState) as JSON.
+pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_state");
+
+/// The format version written by `init`.
+pub const FORMAT: &[u8] = b"logbook-ledger-1";
