@@ -25,7 +25,8 @@ use time::OffsetDateTime;
 const AFTER_HELP: &str = "\
 Examples:
   logbook init
-  echo '{\"type\":\"detected\",\"incident\":\"db-down\",\"at\":\"2026-11-25T03:20:00Z\",\"services\":[\"db\"]}' | logbook append
+  echo '{\"type\":\"detected\",\"incident\":\"db-down\",\"at\":\"2026-11-25T03:20:00Z\",\"services\":[\"db\"]}' \\
+    | logbook append
   logbook add acknowledged --incident db-down
   logbook log --incident db-down
   logbook demo

@@ -16,7 +16,7 @@ pub struct Submission {
 
 /// A field that is missing, malformed or not allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{}{message}", if field == "-" { String::new() } else { format!("{field}: ") })]
 pub struct FieldError {
     /// The JSON field at fault (`-` when the line itself is at fault).
     pub field: String,
@@ -296,11 +296,16 @@ impl Fields {
         let Some(text) = self.opt_text(key)? else {
             return Ok(None);
         };
-        Uuid::try_parse(&text).map(Some).map_err(|_| {
-            FieldError::new(key, format!("`{text}` is not a UUID")).with_hint(
-                "write it as 8-4-4-4-12 hex digits, e.g. 0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41",
-            )
-        })
+        let hyphenated = text.len() == 36;
+        Uuid::try_parse(&text)
+            .ok()
+            .filter(|_| hyphenated)
+            .map(Some)
+            .ok_or_else(|| {
+                FieldError::new(key, format!("`{text}` is not a UUID")).with_hint(
+                    "write it as 8-4-4-4-12 hex digits, e.g. 0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41",
+                )
+            })
     }
 
     fn opt_name(&mut self, key: &str) -> Result<Option<Name>, FieldError> {
@@ -517,7 +522,7 @@ impl Fields {
 pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .filter(|(d, c)| *d <= if c.len() < 5 { 1 } else { 2 })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -24,7 +24,7 @@ impl At {
         if text.len() == 10 {
             return Date::parse(text, DAY).ok().map(At::Day);
         }
-        OffsetDateTime::parse(text, &Rfc3339).ok().map(At::Instant)
+        parse_instant(text).map(At::Instant)
     }
 
     /// The calendar day in the offset the time was written in.
@@ -78,6 +78,11 @@ pub fn format_day(d: Date) -> String {
 
 /// Parses an RFC 3339 instant (the `recorded_at` of stored events, `LOGBOOK_NOW`).
 pub fn parse_instant(text: &str) -> Option<OffsetDateTime> {
+    // RFC 3339 separates date and time with `T` (or `t`, or a space); the parser underneath
+    // would take any byte there.
+    if !matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
     OffsetDateTime::parse(text, &Rfc3339).ok()
 }
 

@@ -1,0 +1,12 @@
+//! The one integration-test binary: runs the real `logbook` in a hermetic environment (fixed
+//! clock, fixed actor, private temporary directory) and snapshots what a person would see.
+
+mod common;
+
+mod add;
+mod append;
+mod durability;
+mod export_import;
+mod rules;
+mod schema;
+mod verify;
