@@ -150,9 +150,9 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
     put("incident", text(&args.incident));
     put(
         "at",
-        Some(Value::String(
-            args.at.clone().unwrap_or_else(|| format_instant(ctx.now)),
-        )),
+        Some(Value::String(args.at.clone().unwrap_or_else(|| {
+            format_instant(ctx.now.replace_millisecond(0).unwrap_or(ctx.now))
+        }))),
     );
     put("approximate", args.approximate.then_some(Value::Bool(true)));
     let service_event = args.kind.starts_with("service_")
@@ -212,9 +212,11 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
 /// Names the flag (not the JSON field) in errors about flags.
 fn flag_error(e: &FieldError, kind: &str) -> CommandError {
     let flag = match e.field.as_str() {
-        "type" => "TYPE".to_string(),
+        // Rules about the stream as a whole (not about one flag) are reported on `type`.
+        "type" => String::new(),
         "services" | "service" => "--service".to_string(),
         "-" => String::new(),
+        field if field.starts_with("set.") => format!("--set: {}", &field[4..]),
         field => format!("--{}", field.replace('_', "-")),
     };
     let message = if e.message.starts_with("unknown field") {
@@ -231,7 +233,7 @@ fn flag_error(e: &FieldError, kind: &str) -> CommandError {
         err.hints.extend(e.hint.clone());
     } else {
         err.hints
-            .push(format!("`logbook add --help` lists the flags of each type"));
+            .push("`logbook add --help` lists the flags of each type".into());
     }
     err.hints.push("nothing was written".into());
     err

@@ -86,12 +86,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let filter = Filter::new(args)?;
     let ledger = ctx.open()?;
     let mut rows = Vec::new();
-    ledger.for_each::<CommandError>(|stored| {
+    let mut keep = |stored: Stored| {
         if filter.matches(&stored) {
             rows.push(stored);
         }
-        Ok(())
-    })?;
+        Ok::<_, CommandError>(())
+    };
+    match &filter.incident {
+        // One incident: read its stream through the index, not the whole log.
+        Some(key) => ledger.for_each_in_stream(key.as_str(), &mut keep)?,
+        None => ledger.for_each(&mut keep)?,
+    }
     if format == Format::Json {
         for s in &rows {
             out.bytes_line(&s.encode())?;

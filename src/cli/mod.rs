@@ -72,7 +72,7 @@ pub enum Format {
 enum Command {
     Init(init::Args),
     Append(append::Args),
-    Add(add::Args),
+    Add(Box<add::Args>),
     Log(log::Args),
     Export(export::Args),
     Import(import::Args),
@@ -215,7 +215,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
     match cli.command {
         Command::Init(args) => init::run(args, &ctx, &mut out),
         Command::Append(args) => append::run(args, &ctx, &mut out),
-        Command::Add(args) => add::run(args, &ctx, &mut out),
+        Command::Add(args) => add::run(*args, &ctx, &mut out),
         Command::Log(args) => log::run(args, &ctx, &mut out),
         Command::Export(args) => export::run(args, &ctx, &mut out),
         Command::Import(args) => import::run(args, &ctx, &mut out),

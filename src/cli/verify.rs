@@ -37,8 +37,11 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         }))?;
     } else if report.problems.is_empty() {
         out.line(format!(
-            "ok: {} events in {} streams; chain and indexes intact",
-            report.events, report.streams
+            "ok: {} event{} in {} stream{}; chain and indexes intact",
+            report.events,
+            plural(report.events),
+            report.streams,
+            plural(report.streams)
         ))?;
         out.line(format!("head: seq {} sha256 {hash}", report.head.seq))?;
     }
@@ -49,13 +52,18 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let mut err = CommandError::new(
         exit::UNAVAILABLE,
         format!(
-            "ledger {} is corrupt: {} problem(s)",
+            "ledger {} is corrupt: {} problem{}",
             ledger.path().display(),
-            report.problems.len()
+            report.problems.len(),
+            plural(report.problems.len() as u64)
         ),
     );
     for p in &report.problems {
         err = err.detail(p.to_string());
     }
     Err(err.hint("restore it from an export you trust with `logbook import`, then compare heads"))
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

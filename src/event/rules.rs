@@ -161,10 +161,15 @@ fn check_open_stream(
             "type",
             format!("{stream} was closed by {closer}; {ty} cannot follow it"),
         )
-        .with_hint(format!(
-            "only {} may follow; open a new incident for a new outage",
-            AFTER_CLOSE.join(", ")
-        )));
+        .with_hint(match stream {
+            Stream::Incident(_) => format!(
+                "only {} may follow; open a new incident for a new outage",
+                AFTER_CLOSE.join(", ")
+            ),
+            Stream::Service(_) => {
+                format!("only {} may follow a retirement", AFTER_CLOSE.join(", "))
+            }
+        }));
     }
     let wrong_kind = match opening_kind(event) {
         Some(Kind::Unplanned) => state.kind == Kind::Maintenance,
@@ -183,7 +188,7 @@ fn check_open_stream(
         let kind = if state.kind == Kind::Unplanned {
             "an unplanned incident"
         } else {
-            "a maintenance"
+            "a maintenance incident"
         };
         return Err(FieldError::new("type", format!("{stream} is {kind}; {ty} does not belong to it"))
             .with_hint("record an outage during maintenance (or maintenance after an outage) as its own incident"));

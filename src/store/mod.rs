@@ -22,7 +22,7 @@ pub use verify::{Problem, Report};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tables::{EVENTS, META};
+use tables::{EVENTS, META, STREAMS};
 
 /// An open ledger file.
 pub struct Ledger {
@@ -102,6 +102,33 @@ impl Ledger {
                 .map_err(|e| E::from(self.corrupt(&format!("event {seq} cannot be read: {e}"))))?;
             each(stored)
         })
+    }
+
+    /// Calls `each` with the events of one stream (an incident key, or `@service`), in
+    /// revision order, reading only that stream through its index.
+    pub fn for_each_in_stream<E: From<StoreError>>(
+        &self,
+        key: &str,
+        mut each: impl FnMut(Stored) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let streams = txn.open_table(STREAMS).map_err(self.storage())?;
+        let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        for entry in streams
+            .range((key, 0)..=(key, u64::MAX))
+            .map_err(self.storage())?
+        {
+            let (_, seq) = entry.map_err(self.storage())?;
+            let seq = seq.value();
+            let bytes = events.get(seq).map_err(self.storage())?;
+            let bytes = bytes.ok_or_else(|| {
+                self.corrupt(&format!("the stream index names missing event {seq}"))
+            })?;
+            let stored = Stored::decode(bytes.value())
+                .map_err(|e| self.corrupt(&format!("event {seq} cannot be read: {e}")))?;
+            each(stored)?;
+        }
+        Ok(())
     }
 
     fn storage<E: std::fmt::Display>(&self) -> impl Fn(E) -> StoreError + '_ {

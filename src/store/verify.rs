@@ -62,8 +62,10 @@ impl Ledger {
             let seq = key.value();
             count += 1;
             if seq != prev.seq + 1 {
-                let what = if seq > prev.seq + 1 {
-                    format!("seqs {} to {} are missing", prev.seq + 1, seq - 1)
+                let what = if seq == prev.seq + 2 {
+                    format!("seq {} before it is missing", prev.seq + 1)
+                } else if seq > prev.seq + 2 {
+                    format!("seqs {} to {} before it are missing", prev.seq + 1, seq - 1)
                 } else {
                     "is out of order".into()
                 };
