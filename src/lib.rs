@@ -6,4 +6,5 @@
 
 pub mod demo;
 pub mod event;
+pub mod record;
 pub mod store;

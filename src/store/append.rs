@@ -1,7 +1,7 @@
 //! The append transaction: every line of one command is checked and written in one redb write
 //! transaction, so an append is all or nothing and durable once the command returns.
 
-use super::record::{self, Stored};
+use crate::record::{self, Stored};
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::rules::{self, StreamState};

@@ -8,7 +8,7 @@
 mod append;
 mod error;
 mod open;
-pub mod record;
+pub use crate::record;
 mod tables;
 #[doc(hidden)]
 pub mod testing;

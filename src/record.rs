@@ -1,4 +1,5 @@
-//! Stored events: the envelope the ledger adds, their canonical bytes, and the hash chain.
+//! Stored events: the envelope the ledger adds, their canonical bytes, and the hash chain
+//! (pure: the store writes these bytes, projections and export read them).
 //!
 //! A stored event is written (and exported) as one JSON object: `seq`, `id`, `revision`,
 //! `recorded_at`, the event's own fields, then `hash`. The canonical bytes that are hashed are
