@@ -6,5 +6,6 @@
 
 pub mod demo;
 pub mod event;
+pub mod projection;
 pub mod record;
 pub mod store;

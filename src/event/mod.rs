@@ -157,8 +157,10 @@ impl Event {
     }
 }
 
-/// Impact level of a service at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Impact level of a service at an instant, from none to worst (maintenance last).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Operational,

@@ -1,6 +1,6 @@
 //! Incident keys and service names: `[A-Za-z0-9][A-Za-z0-9._:-]{0,127}`.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A validated incident key or service name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,6 +39,13 @@ impl Name {
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        let text = String::deserialize(d)?;
+        Name::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

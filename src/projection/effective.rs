@@ -1,0 +1,107 @@
+//! Applying corrections: `amended` replaces fields of its target, `retracted` hides it. The log
+//! keeps every original; projections read the effective events.
+
+use crate::event::{At, Body, Event, rules};
+use crate::record::Stored;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// An event as projections see it: its corrections applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    pub seq: u64,
+    pub id: Uuid,
+    pub event: Event,
+    /// At least one amendment changed it.
+    pub amended: bool,
+}
+
+/// A correction found in a stream, for reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correction {
+    pub seq: u64,
+    pub at: At,
+    /// `amended` or `retracted`.
+    pub kind: &'static str,
+    pub target: Uuid,
+    /// Type of the corrected event.
+    pub target_type: &'static str,
+    /// Fields an amendment replaced (empty for a retraction).
+    pub fields: Vec<String>,
+    pub reason: Option<String>,
+    /// False when a later retraction withdrew this amendment.
+    pub in_effect: bool,
+}
+
+/// The effective events of one stream, in log order, and the corrections made to it.
+pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
+    let retracted: HashSet<Uuid> = stream
+        .iter()
+        .filter_map(|s| match &s.event.body {
+            Body::Retracted { target, .. } => Some(*target),
+            _ => None,
+        })
+        .collect();
+    let mut amendments: HashMap<Uuid, Vec<&Stored>> = HashMap::new();
+    for s in stream {
+        if let Body::Amended { target, .. } = &s.event.body
+            && !retracted.contains(&s.id)
+        {
+            amendments.entry(*target).or_default().push(s);
+        }
+    }
+    let types: HashMap<Uuid, &'static str> =
+        stream.iter().map(|s| (s.id, s.event.type_name())).collect();
+
+    let mut events = Vec::new();
+    let mut corrections = Vec::new();
+    for s in stream {
+        match &s.event.body {
+            Body::Amended {
+                target,
+                set,
+                reason,
+            } => corrections.push(Correction {
+                seq: s.seq,
+                at: s.event.at,
+                kind: "amended",
+                target: *target,
+                target_type: types.get(target).copied().unwrap_or("unknown"),
+                fields: set.keys().cloned().collect(),
+                reason: reason.clone(),
+                in_effect: !retracted.contains(&s.id) && !retracted.contains(target),
+            }),
+            Body::Retracted { target, reason } => corrections.push(Correction {
+                seq: s.seq,
+                at: s.event.at,
+                kind: "retracted",
+                target: *target,
+                target_type: types.get(target).copied().unwrap_or("unknown"),
+                fields: Vec::new(),
+                reason: reason.clone(),
+                in_effect: true,
+            }),
+            _ if retracted.contains(&s.id) => {}
+            _ => {
+                let mut event = s.event.clone();
+                let mut amended = false;
+                for amendment in amendments.get(&s.id).into_iter().flatten() {
+                    if let Body::Amended { set, .. } = &amendment.event.body
+                        && let Ok(next) = rules::amend(&event, set)
+                    {
+                        event = next;
+                        amended = true;
+                    }
+                }
+                events.push(Effective {
+                    seq: s.seq,
+                    id: s.id,
+                    event,
+                    amended,
+                });
+            }
+        }
+    }
+    (events, corrections)
+}

@@ -1,0 +1,339 @@
+//! The incident projection: one incident's effective events folded into the instants the
+//! metrics need and the impact level of each service over time. Policy-free and clock-free, so
+//! it can be stored and rebuilt; figures that depend on policy or "now" are derived on query.
+
+use super::effective::{Effective, corrected};
+use crate::event::rules::Kind;
+use crate::event::{At, Body, Level, RestoreLevel};
+use crate::record::Stored;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Time, UtcOffset};
+
+/// A written time and whether it was an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub at: At,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+}
+
+/// Where an incident stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Open,
+    PartiallyRestored,
+    Restored,
+    Resolved,
+    Scheduled,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+/// A service at one impact level from `from` until `to` (`None`: still so).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interval {
+    pub service: String,
+    pub level: Level,
+    pub from: Stamp,
+    pub to: Option<Stamp>,
+}
+
+/// One vendor's part in an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vendor {
+    pub vendor: String,
+    pub engaged: Option<Stamp>,
+    pub responded: Option<Stamp>,
+    pub tickets: Vec<String>,
+    pub responses: u32,
+}
+
+/// An incident's projection (stored per incident, rebuilt from its stream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub key: String,
+    pub kind: Kind,
+    pub title: Option<String>,
+    pub services: Vec<String>,
+    pub state: State,
+    pub opened: Stamp,
+    pub impact_start: Option<Stamp>,
+    pub detected: Option<Stamp>,
+    pub acknowledged: Option<Stamp>,
+    pub partial_restore: Option<Stamp>,
+    pub full_restore: Option<Stamp>,
+    pub resolved: Option<Stamp>,
+    pub window: Option<(At, At)>,
+    pub vendors: Vec<Vendor>,
+    pub intervals: Vec<Interval>,
+    pub events: u64,
+    pub corrections: u64,
+}
+
+/// Orders written times totally: instants by instant; a day-only time at the end of its day in
+/// the incident's offset (it happened some time that day), ties in log order.
+pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
+    match at {
+        At::Instant(t) => t.unix_timestamp_nanos(),
+        At::Day(d) => d
+            .with_time(Time::MAX)
+            .assume_offset(offset)
+            .unix_timestamp_nanos(),
+    }
+}
+
+/// Folds one incident's stream (in log order). `None` for an empty stream.
+pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
+    let (mut events, corrections) = corrected(stream);
+    let offset = events
+        .iter()
+        .find_map(|e| match e.event.at {
+            At::Instant(t) => Some(t.offset()),
+            At::Day(_) => None,
+        })
+        .unwrap_or(UtcOffset::UTC);
+    events.sort_by_key(|e| (order_key(&e.event.at, offset), e.seq));
+    let first = events.first()?;
+    let stamp = |e: &Effective| Stamp {
+        at: e.event.at,
+        approximate: e.event.approximate,
+    };
+    let earliest =
+        |pred: &dyn Fn(&Body) -> bool| events.iter().find(|e| pred(&e.event.body)).map(stamp);
+
+    let mut services: Vec<String> = Vec::new();
+    for e in &events {
+        for s in e.event.services() {
+            if !services.iter().any(|x| x == s.as_str()) {
+                services.push(s.to_string());
+            }
+        }
+    }
+    let kind = if events
+        .iter()
+        .any(|e| matches!(e.event.body, Body::MaintenanceScheduled { .. }))
+    {
+        Kind::Maintenance
+    } else {
+        Kind::Unplanned
+    };
+    let title = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event.body,
+                Body::Detected { .. }
+                    | Body::ImpactStarted { .. }
+                    | Body::MaintenanceScheduled { .. }
+            )
+        })
+        .find_map(|e| e.event.summary.clone());
+    let window = events.iter().rev().find_map(|e| match &e.event.body {
+        Body::MaintenanceScheduled {
+            window_start,
+            window_end,
+            ..
+        } => Some((*window_start, *window_end)),
+        _ => None,
+    });
+
+    let detected = earliest(&|b| matches!(b, Body::Detected { .. }));
+    let impact_start =
+        earliest(&|b| matches!(b, Body::Detected { .. } | Body::ImpactStarted { .. }));
+    let acknowledged = earliest(&|b| matches!(b, Body::Acknowledged {} | Body::Escalated { .. }));
+    let partial_restore = earliest(&|b| {
+        matches!(
+            b,
+            Body::Restored {
+                level: Some(RestoreLevel::Partial),
+                ..
+            }
+        )
+    });
+    let full_restore = earliest(&|b| {
+        matches!(
+            b,
+            Body::Restored {
+                level: None | Some(RestoreLevel::Full),
+                ..
+            }
+        )
+    });
+    let resolved = earliest(&|b| matches!(b, Body::Resolved {}));
+    let started = earliest(&|b| matches!(b, Body::MaintenanceStarted {}));
+    let completed = earliest(&|b| matches!(b, Body::MaintenanceCompleted {}));
+    let cancelled = earliest(&|b| matches!(b, Body::MaintenanceCancelled {}));
+    let state = match kind {
+        Kind::Maintenance => match (cancelled, completed, started) {
+            (Some(_), _, _) => State::Cancelled,
+            (_, Some(_), _) => State::Completed,
+            (_, _, Some(_)) => State::InProgress,
+            _ => State::Scheduled,
+        },
+        _ => match (resolved, full_restore, partial_restore) {
+            (Some(_), _, _) => State::Resolved,
+            (_, Some(_), _) => State::Restored,
+            (_, _, Some(_)) => State::PartiallyRestored,
+            _ => State::Open,
+        },
+    };
+
+    Some(Incident {
+        key: key.to_string(),
+        kind,
+        title,
+        opened: stamp(first),
+        state,
+        impact_start,
+        detected,
+        acknowledged,
+        partial_restore,
+        full_restore,
+        resolved,
+        window,
+        vendors: vendors(&events),
+        intervals: intervals(&events, &services),
+        services,
+        events: stream.len() as u64,
+        corrections: corrections.len() as u64,
+    })
+}
+
+fn vendors(events: &[Effective]) -> Vec<Vendor> {
+    let mut out: Vec<Vendor> = Vec::new();
+    for e in events {
+        let (name, engaged, ticket) = match &e.event.body {
+            Body::VendorEngaged { vendor, ticket, .. } => (vendor, true, ticket.clone()),
+            Body::VendorResponded { vendor, .. } => (vendor, false, None),
+            _ => continue,
+        };
+        let at = Stamp {
+            at: e.event.at,
+            approximate: e.event.approximate,
+        };
+        let index = match out.iter().position(|v| &v.vendor == name) {
+            Some(i) => i,
+            None => {
+                out.push(Vendor {
+                    vendor: name.clone(),
+                    engaged: None,
+                    responded: None,
+                    tickets: Vec::new(),
+                    responses: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let v = &mut out[index];
+        if engaged {
+            v.engaged.get_or_insert(at);
+            v.tickets.extend(ticket);
+        } else {
+            v.responded.get_or_insert(at);
+            v.responses += 1;
+        }
+    }
+    out
+}
+
+/// The impact level of each service over time, from the level-changing events in time order.
+fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
+    let detected_level = events
+        .iter()
+        .find_map(|e| match &e.event.body {
+            Body::Detected { level, .. } => Some(level.unwrap_or(Level::MajorOutage)),
+            _ => None,
+        })
+        .unwrap_or(Level::MajorOutage);
+    let mut current: BTreeMap<String, (Level, Stamp)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for e in events {
+        let named: Vec<String> = e.event.services().iter().map(|s| s.to_string()).collect();
+        let targets = if named.is_empty() {
+            all.to_vec()
+        } else {
+            named
+        };
+        let change: Option<Box<dyn Fn(Level) -> Level>> = match &e.event.body {
+            Body::Detected { level, .. } => {
+                let level = level.unwrap_or(Level::MajorOutage);
+                Some(Box::new(move |_| level))
+            }
+            Body::ImpactStarted { .. } => Some(Box::new(move |_| detected_level)),
+            Body::ImpactChanged { level, .. } => {
+                let level = *level;
+                Some(Box::new(move |_| level))
+            }
+            Body::Restored {
+                level: Some(RestoreLevel::Partial),
+                ..
+            } => Some(Box::new(|l: Level| l.min(Level::PartialOutage))),
+            Body::Restored { .. }
+            | Body::Resolved {}
+            | Body::MaintenanceCompleted {}
+            | Body::MaintenanceCancelled {} => Some(Box::new(|_| Level::Operational)),
+            Body::MaintenanceStarted {} => Some(Box::new(|_| Level::Maintenance)),
+            Body::Acknowledged {}
+            | Body::Escalated { .. }
+            | Body::VendorEngaged { .. }
+            | Body::VendorResponded { .. }
+            | Body::Diagnosed { .. }
+            | Body::RestoreStep { .. }
+            | Body::Announced { .. }
+            | Body::ActionItem { .. }
+            | Body::Note { .. }
+            | Body::MaintenanceScheduled { .. }
+            | Body::ServiceCommissioned {}
+            | Body::ServiceRetired {}
+            | Body::Amended { .. }
+            | Body::Retracted { .. } => None,
+        };
+        let Some(change) = change else { continue };
+        let at = Stamp {
+            at: e.event.at,
+            approximate: e.event.approximate,
+        };
+        let targets = if matches!(
+            e.event.body,
+            Body::Resolved {} | Body::MaintenanceCompleted {} | Body::MaintenanceCancelled {}
+        ) {
+            all.to_vec()
+        } else {
+            targets
+        };
+        for service in targets {
+            let before = current
+                .get(&service)
+                .map_or(Level::Operational, |(l, _)| *l);
+            let after = change(before);
+            if after == before {
+                continue;
+            }
+            if let Some((level, from)) = current.remove(&service) {
+                out.push(Interval {
+                    service: service.clone(),
+                    level,
+                    from,
+                    to: Some(at),
+                });
+            }
+            if after != Level::Operational {
+                current.insert(service, (after, at));
+            }
+        }
+    }
+    for (service, (level, from)) in current {
+        out.push(Interval {
+            service,
+            level,
+            from,
+            to: None,
+        });
+    }
+    // Stable: each service keeps its intervals in time order.
+    out.sort_by(|a, b| a.service.cmp(&b.service));
+    out
+}

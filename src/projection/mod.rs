@@ -1,0 +1,19 @@
+//! Projections: pure folds that turn a stream of stored events into what people read
+//! (incident summaries, metrics, timelines, streaks, stats). No I/O, no clock: the caller
+//! passes "now" where a figure depends on it.
+
+pub mod effective;
+pub mod incident;
+pub mod metrics;
+pub mod policy;
+pub mod span;
+pub mod stats;
+pub mod streak;
+pub mod timeline;
+
+pub use effective::{Correction, Effective, corrected};
+pub use incident::{Incident, Interval, Stamp, State};
+pub use policy::Policy;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! Figures across incidents for a period: count, MTTA, MTTR (mean and median), MTBF and
+//! availability under a policy, for one service or all.
+
+use super::incident::{Incident, order_key};
+use super::metrics::metrics;
+use super::policy::Policy;
+use super::span::Span;
+use crate::event::At;
+use crate::event::rules::Kind;
+use time::{OffsetDateTime, UtcOffset};
+
+/// A figure in seconds, and whether it rests on estimates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seconds {
+    pub seconds: i64,
+    pub approximate: bool,
+}
+
+/// Stats for a selection of incidents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub incidents: u64,
+    pub outages: u64,
+    pub mtta: Option<Seconds>,
+    pub mttr_mean: Option<Seconds>,
+    pub mttr_median: Option<Seconds>,
+    pub mtbf: Option<Seconds>,
+    pub availability_percent: Option<f64>,
+    /// Outages whose downtime could not be measured (a time known only to the day).
+    pub unmeasured_outages: u64,
+}
+
+/// The period figures are computed over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Period {
+    pub since: OffsetDateTime,
+    pub until: OffsetDateTime,
+}
+
+/// Whether `incident` counts for `service` (or any) in the period, under `policy`.
+pub fn selected(
+    incident: &Incident,
+    service: Option<&str>,
+    period: &Period,
+    policy: &Policy,
+) -> bool {
+    let kind_ok = incident.kind == Kind::Unplanned || policy.include_maintenance;
+    let service_ok = service.is_none_or(|s| incident.services.iter().any(|x| x == s));
+    let start = incident.impact_start.unwrap_or(incident.opened).at;
+    let in_period = order_key(&start, UtcOffset::UTC) <= period.until.unix_timestamp_nanos()
+        && start.compare(&At::Instant(period.since)).is_ge();
+    kind_ok && service_ok && in_period
+}
+
+/// Computes the stats of `incidents` (already selected) for `services` over `period`.
+pub fn stats(
+    incidents: &[&Incident],
+    services: &[String],
+    period: &Period,
+    policy: &Policy,
+    now: OffsetDateTime,
+) -> Stats {
+    let all_metrics: Vec<_> = incidents.iter().map(|i| metrics(i, now)).collect();
+    let mtta = mean(all_metrics.iter().filter_map(|m| m.time_to_acknowledge));
+    let restores: Vec<Span> = all_metrics
+        .iter()
+        .filter_map(|m| m.time_to_restore)
+        .collect();
+    let mttr_mean = mean(restores.iter().copied());
+    let mttr_median = median(restores);
+
+    let service = (services.len() == 1).then(|| services[0].as_str());
+    let mut outages: Vec<&Incident> = incidents
+        .iter()
+        .copied()
+        .filter(|i| super::streak::outage(i, service, policy, None).is_some())
+        .collect();
+    outages.sort_by_key(|i| {
+        let start = i.impact_start.unwrap_or(i.opened).at;
+        order_key(&start, UtcOffset::UTC)
+    });
+    let gaps = outages.windows(2).map(|w| {
+        let (a, b) = (
+            w[0].impact_start.unwrap_or(w[0].opened),
+            w[1].impact_start.unwrap_or(w[1].opened),
+        );
+        Span::between(&a, &b).unwrap_or(Span {
+            seconds: (b.at.date() - a.at.date()).whole_seconds(),
+            approximate: true,
+        })
+    });
+    let mtbf = mean(gaps);
+
+    let (downtime, unmeasured) = downtime(&outages, services, period, policy);
+    let total = (period.until - period.since).as_seconds_f64() * services.len() as f64;
+    let availability_percent = (total > 0.0).then(|| 100.0 * (1.0 - downtime / total));
+    Stats {
+        incidents: incidents
+            .iter()
+            .filter(|i| i.kind == Kind::Unplanned)
+            .count() as u64,
+        outages: outages.len() as u64,
+        mtta,
+        mttr_mean,
+        mttr_median,
+        mtbf,
+        availability_percent,
+        unmeasured_outages: unmeasured,
+    }
+}
+
+/// Weighted seconds of downtime inside the period, and how many outages could not be measured.
+fn downtime(
+    outages: &[&Incident],
+    services: &[String],
+    period: &Period,
+    policy: &Policy,
+) -> (f64, u64) {
+    let mut seconds = 0.0;
+    let mut unmeasured = 0;
+    for incident in outages {
+        let mut measured = true;
+        for i in incident
+            .intervals
+            .iter()
+            .filter(|i| services.contains(&i.service))
+        {
+            let weight = policy.weight(i.level);
+            if weight == 0.0 {
+                continue;
+            }
+            let to = i.to.map(|t| t.at).unwrap_or(At::Instant(period.until));
+            match (i.from.at, to) {
+                (At::Instant(a), At::Instant(b)) => {
+                    let (a, b) = (a.max(period.since), b.min(period.until));
+                    if b > a {
+                        seconds += weight * (b - a).as_seconds_f64();
+                    }
+                }
+                _ => measured = false,
+            }
+        }
+        if !measured {
+            unmeasured += 1;
+        }
+    }
+    (seconds, unmeasured)
+}
+
+fn mean(spans: impl Iterator<Item = Span>) -> Option<Seconds> {
+    let spans: Vec<Span> = spans.collect();
+    if spans.is_empty() {
+        return None;
+    }
+    let total: i128 = spans.iter().map(|s| i128::from(s.seconds)).sum();
+    Some(Seconds {
+        seconds: (total as f64 / spans.len() as f64).round() as i64,
+        approximate: spans.iter().any(|s| s.approximate),
+    })
+}
+
+fn median(mut spans: Vec<Span>) -> Option<Seconds> {
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_by_key(|s| s.seconds);
+    let mid = spans.len() / 2;
+    let middle = if spans.len() % 2 == 1 {
+        vec![spans[mid]]
+    } else {
+        vec![spans[mid - 1], spans[mid]]
+    };
+    mean(middle.into_iter())
+}
