@@ -8,4 +8,5 @@ pub mod demo;
 pub mod event;
 pub mod projection;
 pub mod record;
+pub mod report;
 pub mod store;

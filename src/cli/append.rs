@@ -34,7 +34,9 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    let reader = input::open(args.file.as_deref())?;
+    // Standard input may come from a slow producer: read it all before taking the ledger, so
+    // other writers are not kept waiting. A file is read while appending.
+    let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
     let ledger = ctx.open()?;
     let lines = input::lines(reader).map(|line| {
         let (number, text) = line?;

@@ -2,15 +2,19 @@
 
 use super::error::CommandError;
 use super::output::{Out, columns};
+use super::streak::View;
 use super::{Context, Format};
 use logbook::event::parse_line;
+use logbook::projection::Policy;
+use logbook::report::{build, md, text};
 use logbook::store::{AppendError, Ledger, Line};
 use std::path::PathBuf;
 
 /// Tell the seed's story from a ledger
 ///
 /// Appends the built-in history (a hosting company's 2008-2011 outages and maintenance, from
-/// its blog) through the same path as `append`, then prints its log. Uses the ledger named by
+/// its blog) through the same path as `append`, then prints its log, its incidents, the
+/// streak board as of the story's last day and the routing outage's report. Uses the ledger named by
 /// --ledger (created if missing; the events carry fixed ids, so running it twice adds nothing),
 /// else a fresh ledger in a temporary directory. Never your default ledger.
 #[derive(Debug, clap::Args)]
@@ -46,24 +50,64 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let appended = ledger.append(lines, &ctx.append_context())?;
     let new = appended.iter().filter(|a| !a.duplicate).count();
     out.line(format!(
-        "Sononaco, 2008-2011: {} events appended ({} already there)",
-        new,
+        "Sononaco, 2008-2011: {new} events appended ({} already there)",
         appended.len() - new
     ))?;
-    out.line("")?;
+
+    heading(out, "The log")?;
     let mut rows = Vec::new();
+    let mut last_day = None;
     ledger.for_each::<CommandError>(|s| {
+        last_day = last_day.max(Some(s.event.at.date()));
         rows.push(super::log::row(&s));
         Ok(())
     })?;
-    for line in columns(&rows) {
-        out.line(line)?;
-    }
+    print_rows(out, &rows)?;
+
+    heading(out, "Incidents")?;
+    print_rows(out, &text::incidents(&ledger.incidents()?, ctx.now))?;
+
+    // The story ends with its newest event: the streaks are as of that day.
+    let as_of = last_day.unwrap_or(ctx.now.date());
+    heading(
+        out,
+        &format!("Uptime streaks as of {as_of}, the story's last day"),
+    )?;
+    let policy = Policy::default();
+    let view = View {
+        ledger: &ledger,
+        policy,
+        tz: None,
+        as_of,
+    };
+    let mut board = view.board()?;
+    board.push(("all services".into(), view.all(&board)?));
+    print_rows(out, &text::board(&board))?;
+    out.line(format!("policy: {}", policy.describe()))?;
+
+    heading(out, "Post-incident report: 2011-06-16-upstream-routing")?;
+    let key = "2011-06-16-upstream-routing";
+    let incident = super::report::find(&ledger, key)?;
+    let report = build(incident, &ledger.stream(key)?, policy, ctx.now);
+    out.line(md::render(&report).trim_end())?;
     out.line("")?;
     out.line(format!(
-        "explore it: logbook --ledger {} log --incident 2011-06-16-upstream-routing",
+        "explore it: logbook --ledger {} report 2011-12-28-web-1-kernel-panic",
         path.display()
     ))
+}
+
+fn heading(out: &mut Out, title: &str) -> Result<(), CommandError> {
+    out.line("")?;
+    out.line(format!("== {title} =="))?;
+    out.line("")
+}
+
+fn print_rows(out: &mut Out, rows: &[Vec<String>]) -> Result<(), CommandError> {
+    for line in columns(rows) {
+        out.line(line)?;
+    }
+    Ok(())
 }
 
 fn temporary() -> Result<PathBuf, CommandError> {

@@ -42,3 +42,18 @@ pub fn lines(
         })
         .filter(|line| !matches!(line, Ok((_, text)) if text.trim().is_empty()))
 }
+
+/// Reads standard input to the end (a file is left to stream).
+pub fn buffer_if_stdin(
+    reader: Box<dyn BufRead>,
+    file: Option<&Path>,
+) -> Result<Box<dyn BufRead>, CommandError> {
+    if file.is_some_and(|p| p != Path::new("-")) {
+        return Ok(reader);
+    }
+    let mut bytes = Vec::new();
+    let mut reader = reader;
+    std::io::Read::read_to_end(&mut reader, &mut bytes)
+        .map_err(|e| CommandError::rejected(format!("cannot read standard input: {e}")))?;
+    Ok(Box::new(std::io::Cursor::new(bytes)))
+}

@@ -7,10 +7,17 @@ mod demo;
 mod error;
 mod export;
 mod import;
+mod incidents;
 mod init;
 mod input;
 mod log;
 mod output;
+mod policy;
+mod rebuild;
+mod report;
+mod stats;
+mod streak;
+mod timeline;
 mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -74,9 +81,15 @@ enum Command {
     Append(append::Args),
     Add(Box<add::Args>),
     Log(log::Args),
+    Incidents(incidents::Args),
+    Timeline(timeline::Args),
+    Report(report::Args),
+    Streak(streak::Args),
+    Stats(stats::Args),
     Export(export::Args),
     Import(import::Args),
     Verify(verify::Args),
+    Rebuild(rebuild::Args),
     Demo(demo::Args),
 }
 
@@ -191,9 +204,23 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(e),
+    // redb may panic on a file damaged outside it; that is a corrupt ledger (exit 3), not a
+    // crash, and the user sees one error line, not a backtrace.
+    std::panic::set_hook(Box::new(|_| {}));
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => report(e),
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown failure");
+            report(
+                CommandError::new(exit::UNAVAILABLE, format!("the ledger file is damaged (or logbook has a bug): {detail}"))
+                    .hint("run `logbook verify`; restore from an export with `logbook import` into a new ledger"),
+            )
+        }
     }
 }
 
@@ -217,6 +244,12 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Append(args) => append::run(args, &ctx, &mut out),
         Command::Add(args) => add::run(*args, &ctx, &mut out),
         Command::Log(args) => log::run(args, &ctx, &mut out),
+        Command::Incidents(args) => incidents::run(args, &ctx, &mut out),
+        Command::Timeline(args) => timeline::run(args, &ctx, &mut out),
+        Command::Report(args) => report::run(args, &ctx, &mut out),
+        Command::Streak(args) => streak::run(args, &ctx, &mut out),
+        Command::Stats(args) => stats::run(args, &ctx, &mut out),
+        Command::Rebuild(args) => rebuild::run(args, &ctx, &mut out),
         Command::Export(args) => export::run(args, &ctx, &mut out),
         Command::Import(args) => import::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),

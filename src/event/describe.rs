@@ -19,7 +19,7 @@ impl Event {
                     .map(|l| format!(" {}", level_word(l)))
                     .unwrap_or_default();
                 let source = source
-                    .map(|s| format!(" (via {})", enum_word(&s)))
+                    .map(|s| format!(" (via {})", word(&s)))
                     .unwrap_or_default();
                 format!("{}{level}{source}", services())
             }
@@ -43,7 +43,7 @@ impl Event {
             Body::Diagnosed { cause } => cause.clone().unwrap_or_default(),
             Body::Announced { channel, title, .. } => {
                 let channel = channel
-                    .map(|c| format!("on {}", enum_word(&c)))
+                    .map(|c| format!("on {}", word(&c)))
                     .unwrap_or_default();
                 format!("{} {channel}", title.clone().unwrap_or_default())
                     .trim()
@@ -77,10 +77,11 @@ impl Event {
 }
 
 fn level_word(level: super::Level) -> String {
-    enum_word(&level)
+    word(&level)
 }
 
-fn enum_word(value: &impl serde::Serialize) -> String {
+/// The snake_case word a unit enum is written as (`major_outage`, `status_page`).
+pub fn word(value: &impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

@@ -10,6 +10,7 @@ pub mod parse;
 pub mod rules;
 pub mod time;
 
+pub use describe::word;
 pub use names::Name;
 pub use parse::{FieldError, Submission, parse_line};
 pub use time::At;

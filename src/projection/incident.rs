@@ -73,8 +73,8 @@ pub struct Incident {
     pub corrections: u64,
 }
 
-/// Orders written times totally: instants by instant; a day-only time at the end of its day in
-/// the incident's offset (it happened some time that day), ties in log order.
+/// Orders one written time on a line of instants: an instant by itself; a day-only time at the
+/// end of its day in `offset` (it happened some time that day).
 pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
     match at {
         At::Instant(t) => t.unix_timestamp_nanos(),
@@ -85,17 +85,46 @@ pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
     }
 }
 
-/// Folds one incident's stream (in log order). `None` for an empty stream.
-pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
-    let (mut events, corrections) = corrected(stream);
-    let offset = events
+/// The offset an incident's times are read in: that of its first instant, else UTC.
+pub fn reference_offset(events: &[Effective]) -> UtcOffset {
+    events
         .iter()
         .find_map(|e| match e.event.at {
             At::Instant(t) => Some(t.offset()),
             At::Day(_) => None,
         })
-        .unwrap_or(UtcOffset::UTC);
-    events.sort_by_key(|e| (order_key(&e.event.at, offset), e.seq));
+        .unwrap_or(UtcOffset::UTC)
+}
+
+/// Sorts events (given in log order) into time order, totally: instants by instant; a
+/// day-only event right after the last instant of the same day written before it in the log
+/// (writers log as they go), else at the start of its day; ties in log order.
+pub fn sort_in_time(events: &mut Vec<Effective>) {
+    let offset = reference_offset(events);
+    let mut last_instant: BTreeMap<time::Date, i128> = BTreeMap::new();
+    let mut keyed: Vec<(i128, u64, Effective)> = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
+        let key = match e.event.at {
+            At::Instant(t) => {
+                let key = t.unix_timestamp_nanos();
+                last_instant.insert(t.date(), key);
+                key
+            }
+            At::Day(d) => last_instant
+                .get(&d)
+                .copied()
+                .unwrap_or_else(|| d.midnight().assume_offset(offset).unix_timestamp_nanos()),
+        };
+        keyed.push((key, e.seq, e));
+    }
+    keyed.sort_by_key(|(key, seq, _)| (*key, *seq));
+    events.extend(keyed.into_iter().map(|(_, _, e)| e));
+}
+
+/// Folds one incident's stream (in log order). `None` for an empty stream.
+pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
+    let (mut events, corrections) = corrected(stream);
+    sort_in_time(&mut events);
     let first = events.first()?;
     let stamp = |e: &Effective| Stamp {
         at: e.event.at,

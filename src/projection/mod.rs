@@ -6,6 +6,7 @@ pub mod effective;
 pub mod incident;
 pub mod metrics;
 pub mod policy;
+pub mod service;
 pub mod span;
 pub mod stats;
 pub mod streak;

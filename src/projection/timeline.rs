@@ -2,11 +2,10 @@
 //! start of impact where both times are instants.
 
 use super::effective::{Correction, corrected};
-use super::incident::{Incident, Stamp, order_key};
+use super::incident::{Incident, Stamp, sort_in_time};
 use super::span::Span;
-use crate::event::{At, Event};
+use crate::event::Event;
 use crate::record::Stored;
-use time::UtcOffset;
 use uuid::Uuid;
 
 /// One line of a timeline.
@@ -23,16 +22,10 @@ pub struct Entry {
 
 /// The timeline and the corrections of one incident's stream.
 pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Correction>) {
-    let (events, corrections) = corrected(stream);
-    let offset = events
-        .iter()
-        .find_map(|e| match e.event.at {
-            At::Instant(t) => Some(t.offset()),
-            At::Day(_) => None,
-        })
-        .unwrap_or(UtcOffset::UTC);
+    let (mut events, corrections) = corrected(stream);
+    sort_in_time(&mut events);
     let start = incident.impact_start.or(Some(incident.opened));
-    let mut entries: Vec<Entry> = events
+    let entries: Vec<Entry> = events
         .into_iter()
         .map(|e| {
             let at = Stamp {
@@ -52,6 +45,5 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
             }
         })
         .collect();
-    entries.sort_by_key(|e| (order_key(&e.event.at, offset), e.seq));
     (entries, corrections)
 }

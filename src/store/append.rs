@@ -1,12 +1,14 @@
 //! The append transaction: every line of one command is checked and written in one redb write
 //! transaction, so an append is all or nothing and durable once the command returns.
 
-use crate::record::{self, Stored};
+use super::projections::{Projections, load_stream};
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::rules::{self, StreamState};
 use crate::event::{At, Body, Event, FieldError, Name, Submission};
+use crate::record::{self, Stored};
 use redb::{ReadableTable, Table, WriteTransaction};
+use std::collections::BTreeSet;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -113,6 +115,7 @@ impl Ledger {
             };
             let result = body(&mut w);
             if result.is_ok() {
+                w.project().map_err(|e| storage(&e))?;
                 w.meta
                     .insert("head", encode_head(&w.head).as_slice())
                     .map_err(|e| storage(&e))?;
@@ -166,6 +169,9 @@ struct Writer<'t> {
     streams: Table<'t, (&'static str, u64), u64>,
     states: Table<'t, &'static str, &'static [u8]>,
     meta: Table<'t, &'static str, &'static [u8]>,
+    projections: Projections<'t>,
+    /// Incidents whose projection must be folded again before commit.
+    dirty: BTreeSet<String>,
     head: Head,
 }
 
@@ -177,6 +183,8 @@ impl<'t> Writer<'t> {
             streams: txn.open_table(STREAMS)?,
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
+            projections: Projections::open(txn)?,
+            dirty: BTreeSet::new(),
             head: Head {
                 seq: 0,
                 hash: record::GENESIS,
@@ -289,10 +297,22 @@ impl<'t> Writer<'t> {
         let state = rules::apply(state, &stored.event, stored.revision);
         let state = serde_json::to_vec(&state).map_err(|e| WriteError::Storage(e.to_string()))?;
         self.states.insert(key, state.as_slice())?;
+        if stored.event.incident.is_some() {
+            self.dirty.insert(key.to_string());
+        }
         self.head = Head {
             seq: stored.seq,
             hash: stored.hash,
         };
+        Ok(())
+    }
+
+    /// Folds every incident this transaction touched again, once each.
+    fn project(&mut self) -> Result<(), redb::StorageError> {
+        for key in std::mem::take(&mut self.dirty) {
+            let stream = load_stream(&self.streams, &self.events, &key)?;
+            self.projections.refresh(&key, &stream)?;
+        }
         Ok(())
     }
 

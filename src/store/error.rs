@@ -10,7 +10,7 @@ pub enum StoreError {
     NotFound { path: PathBuf },
     #[error("a file already exists at {}", path.display())]
     Exists { path: PathBuf },
-    #[error("ledger busy: another logbook process has held {} for {waited_ms} ms", path.display())]
+    #[error("ledger busy: another process holds {} (waited {waited_ms} ms)", path.display())]
     Busy { path: PathBuf, waited_ms: u128 },
     #[error("{} is not a logbook ledger: {detail}", path.display())]
     NotALedger { path: PathBuf, detail: String },

@@ -8,6 +8,8 @@
 mod append;
 mod error;
 mod open;
+mod projections;
+mod query;
 pub use crate::record;
 mod tables;
 #[doc(hidden)]
@@ -16,6 +18,7 @@ mod verify;
 
 pub use append::{AppendContext, Appended, Line};
 pub use error::{AppendError, StoreError};
+pub use projections::Rebuilt;
 pub use record::{Hash, Stored};
 pub use verify::{Problem, Report};
 

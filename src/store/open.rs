@@ -1,7 +1,9 @@
 //! Creating and opening the file: never create on open, wait with jittered backoff while
 //! another process holds it, and turn redb's failures into [`StoreError`]s.
 
-use super::tables::{EVENTS, FORMAT, IDS, META, STREAM_STATE, STREAMS};
+use super::tables::{
+    EVENTS, FORMAT, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
+};
 use super::{Ledger, StoreError};
 use redb::{Database, DatabaseError, ReadableDatabase};
 use std::path::Path;
@@ -26,6 +28,9 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
         txn.open_table(IDS).map_err(|e| storage(path, e))?;
         txn.open_table(STREAMS).map_err(|e| storage(path, e))?;
         txn.open_table(STREAM_STATE).map_err(|e| storage(path, e))?;
+        txn.open_table(INCIDENTS).map_err(|e| storage(path, e))?;
+        txn.open_table(SERVICE_INCIDENTS)
+            .map_err(|e| storage(path, e))?;
     }
     txn.commit().map_err(|e| storage(path, e))?;
     Ok(Ledger {
@@ -82,6 +87,12 @@ fn open_once(path: &Path) -> Result<Database, OpenFailure> {
         {
             Err(OpenFailure::Other(StoreError::NotFound {
                 path: path.to_path_buf(),
+            }))
+        }
+        Ok(Err(DatabaseError::Storage(redb::StorageError::Corrupted(detail)))) => {
+            Err(OpenFailure::Other(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail,
             }))
         }
         Ok(Err(

@@ -15,3 +15,8 @@ pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("str
 
 /// The format version written by `init`.
 pub const FORMAT: &[u8] = b"logbook-ledger-1";
+/// Projection: incident key → its [`Incident`](crate::projection::Incident) as JSON.
+pub const INCIDENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("incidents");
+/// Projection: (service, incident key) for every service an incident names.
+pub const SERVICE_INCIDENTS: TableDefinition<(&str, &str), ()> =
+    TableDefinition::new("service_incidents");

@@ -1,10 +1,10 @@
 //! `verify`: recompute the hash chain, check that seqs are dense, and that the indexes and the
 //! stream states agree with the log.
 
-use crate::record::{self, Stored};
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{Head, Ledger, StoreError, decode_head};
 use crate::event::rules::{self, StreamState};
+use crate::record::{self, Stored};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use std::collections::HashMap;
 

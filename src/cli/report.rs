@@ -1,0 +1,55 @@
+//! `logbook report KEY`: the post-incident report as Markdown, JSON or HTML.
+
+use super::error::CommandError;
+use super::output::Out;
+use super::policy::PolicyArgs;
+use super::{Context, Format};
+use logbook::event::parse::suggest;
+use logbook::projection::Incident;
+use logbook::report::{build, html, json, md};
+use logbook::store::Ledger;
+
+/// Write a post-incident report
+///
+/// The blameless-postmortem shape: summary, impact, detection, timeline with local times and
+/// T+ offsets, vendor engagement, restore steps, announcements, action items, metrics with
+/// their policy, and the corrections made. Markdown (the default, for wikis and terminals),
+/// JSON for tools, or one self-contained HTML page for sharing.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  logbook report 2011-06-16-upstream-routing
+  logbook report 2011-06-16-upstream-routing --format html > routing.html
+  logbook report 2011-06-16-upstream-routing --format json | jq .metrics")]
+pub struct Args {
+    /// The incident key
+    key: String,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
+    let format = ctx.formats(&[Format::Text, Format::Md, Format::Json, Format::Html])?;
+    let policy = args.policy.policy()?;
+    let ledger = ctx.open()?;
+    let incident = find(&ledger, &args.key)?;
+    let stream = ledger.stream(&args.key)?;
+    let report = build(incident, &stream, policy, ctx.now);
+    match format {
+        Format::Json => out.json(&json::report(&report)),
+        Format::Html => out.line(html::render(&report)),
+        Format::Text | Format::Md => out.line(md::render(&report).trim_end()),
+    }
+}
+
+/// The incident named `key`, or a "not found" error that suggests a near key.
+pub fn find(ledger: &Ledger, key: &str) -> Result<Incident, CommandError> {
+    if let Some(incident) = ledger.incident(key)? {
+        return Ok(incident);
+    }
+    let keys: Vec<String> = ledger.incidents()?.into_iter().map(|i| i.key).collect();
+    let err = CommandError::rejected(format!("no incident {key}"));
+    Err(match suggest(key, keys.iter().map(String::as_str)) {
+        Some(near) => err.hint(format!("did you mean {near}?")),
+        None => err.hint("`logbook incidents` lists them"),
+    })
+}

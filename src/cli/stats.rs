@@ -1,0 +1,159 @@
+//! `logbook stats`: MTTA, MTTR, MTBF and availability for a period, per service and overall.
+
+use super::error::CommandError;
+use super::output::{Out, columns};
+use super::policy::PolicyArgs;
+use super::{Context, Format};
+use logbook::event::At;
+use logbook::event::time::format_instant;
+use logbook::projection::Incident;
+use logbook::projection::incident::order_key;
+use logbook::projection::stats::{Period, selected, stats};
+use logbook::report::{json, text};
+use time::{OffsetDateTime, Time, UtcOffset};
+
+/// Show MTTA, MTTR, MTBF and availability
+///
+/// Over the unplanned incidents whose impact started in the period: how many, mean time to
+/// acknowledge, mean and median time to restore, mean time between outages, and availability
+/// with the policy's weights (printed beside the figures). The period runs from --since (default:
+/// the first commissioning or impact) to --until (default: now).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  logbook stats
+  logbook stats --service mail --since 2011-01-01 --until 2011-12-31
+  logbook stats --partial-weight 0.5 --include-maintenance --format json")]
+pub struct Args {
+    /// One service (default: every service, and all together)
+    #[arg(long, short)]
+    service: Option<String>,
+    /// Start of the period (a day or an RFC 3339 time)
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// End of the period (a day, counted whole, or an RFC 3339 time)
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+fn instant(flag: &str, text: &str, end_of_day: bool) -> Result<OffsetDateTime, CommandError> {
+    match At::parse(text) {
+        Some(At::Instant(t)) => Ok(t),
+        Some(At::Day(d)) => Ok(d
+            .with_time(if end_of_day {
+                Time::MAX
+            } else {
+                Time::MIDNIGHT
+            })
+            .assume_utc()),
+        None => Err(CommandError::usage(format!(
+            "{flag}: `{text}` is not a date or an RFC 3339 time"
+        ))
+        .hint("e.g. 2011-01-01")),
+    }
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
+    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let policy = args.policy.policy()?;
+    let ledger = ctx.open()?;
+    let services: Vec<String> = match &args.service {
+        Some(s) => vec![s.clone()],
+        None => ledger.services()?.into_iter().map(|s| s.name).collect(),
+    };
+    let incidents: Vec<Incident> = match &args.service {
+        Some(s) => ledger.incidents_of(s)?,
+        None => ledger.incidents()?,
+    };
+    let until = args
+        .until
+        .as_deref()
+        .map(|t| instant("--until", t, true))
+        .transpose()?
+        .unwrap_or(ctx.now);
+    let since = match args.since.as_deref() {
+        Some(t) => instant("--since", t, false)?,
+        None => earliest(&ledger, &services, &incidents)?.unwrap_or(until),
+    };
+    if since > until {
+        return Err(CommandError::usage(format!(
+            "the period ends ({}) before it starts ({})",
+            format_instant(until),
+            format_instant(since)
+        )));
+    }
+    let period = Period { since, until };
+    let figures = |service: Option<&str>| {
+        let chosen: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| selected(i, service, &period, &policy))
+            .collect();
+        let names: Vec<String> = service.map_or(services.clone(), |s| vec![s.to_string()]);
+        stats(&chosen, &names, &period, &policy, ctx.now)
+    };
+    let overall = figures(args.service.as_deref());
+    let per_service: Vec<(String, _)> = match &args.service {
+        Some(_) => Vec::new(),
+        None => services
+            .iter()
+            .map(|s| (s.clone(), figures(Some(s))))
+            .collect(),
+    };
+    if format == Format::Json {
+        let mut value = json::stats(args.service.as_deref(), &overall);
+        value["period"] =
+            serde_json::json!({ "since": format_instant(since), "until": format_instant(until) });
+        value["policy"] = json::policy(&policy);
+        if args.service.is_none() {
+            value["services"] = per_service
+                .iter()
+                .map(|(name, s)| json::stats(Some(name), s))
+                .collect();
+        }
+        return out.json(&value);
+    }
+    out.line(format!(
+        "Stats from {} to {}",
+        format_instant(since),
+        format_instant(until)
+    ))?;
+    out.line("")?;
+    let mut rows = per_service;
+    rows.push((
+        args.service
+            .clone()
+            .unwrap_or_else(|| "all services".into()),
+        overall,
+    ));
+    for line in columns(&text::stats(&rows)) {
+        out.line(line)?;
+    }
+    out.line("")?;
+    out.line(format!(
+        "policy: {}; ~ marks figures resting on estimated times",
+        policy.describe()
+    ))
+}
+
+/// The start of the record: the first commissioning or impact among `services`.
+fn earliest(
+    ledger: &logbook::store::Ledger,
+    services: &[String],
+    incidents: &[Incident],
+) -> Result<Option<OffsetDateTime>, CommandError> {
+    let mut starts: Vec<At> = incidents
+        .iter()
+        .map(|i| i.impact_start.unwrap_or(i.opened).at)
+        .collect();
+    for name in services {
+        starts.extend(ledger.service(name)?.commissioned.map(|c| c.at));
+    }
+    Ok(starts
+        .into_iter()
+        .min_by_key(|a| order_key(a, UtcOffset::UTC))
+        .map(|a| match a {
+            At::Instant(t) => t,
+            At::Day(d) => d.midnight().assume_utc(),
+        }))
+}

@@ -1,0 +1,194 @@
+//! `logbook streak`: days since the last outage, the current run and the record, per service
+//! and across all services.
+
+use super::error::CommandError;
+use super::output::{Out, columns};
+use super::policy::{PolicyArgs, parse_tz};
+use super::{Context, Format};
+use logbook::event::At;
+use logbook::projection::Policy;
+use logbook::projection::streak::{self, Streaks};
+use logbook::report::{json, text};
+use logbook::store::Ledger;
+use time::{Date, UtcOffset};
+
+/// Show uptime streaks: days since the last outage, and the record
+///
+/// A run is the number of calendar days from the end of one outage (or the service's
+/// commissioning) to the start of the next (or the as-of date). Only unplanned incidents that
+/// reached partial_outage or major_outage break a run; degraded service and maintenance do not
+/// (change that with the policy flags). The current run counts toward the record.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  logbook streak
+  logbook streak --service mail --as-of 2011-12-28
+  logbook streak --service web-1 --top 3 --format json | jq .record")]
+pub struct Args {
+    /// One service (default: a board of every service, and all of them together)
+    #[arg(long, short)]
+    service: Option<String>,
+    /// Answer for this day instead of today
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Show at most N runs
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Take calendar days in this offset (default: the offset each time was written in)
+    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
+    tz: Option<UtcOffset>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
+    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let policy = args.policy.policy()?;
+    let as_of = match &args.as_of {
+        Some(text) => At::parse(text).map(|a| a.date()).ok_or_else(|| {
+            CommandError::usage(format!("--as-of: `{text}` is not a date"))
+                .hint("e.g. --as-of 2011-12-28")
+        })?,
+        None => ctx.now.to_offset(args.tz.unwrap_or(UtcOffset::UTC)).date(),
+    };
+    let ledger = ctx.open()?;
+    let view = View {
+        ledger: &ledger,
+        policy,
+        tz: args.tz,
+        as_of,
+    };
+    if let Some(service) = &args.service {
+        let streaks = view.service(service)?;
+        if format == Format::Json {
+            return out.json(&json::streaks(Some(service), &streaks, args.top, &policy));
+        }
+        return print_service(service, &streaks, args.top, &policy, out);
+    }
+    let board = view.board()?;
+    let all = view.all(&board)?;
+    if format == Format::Json {
+        let mut value = json::streaks(None, &all, args.top, &policy);
+        value["services"] = board
+            .iter()
+            .map(|(name, s)| json::streaks(Some(name), s, args.top, &policy))
+            .collect();
+        return out.json(&value);
+    }
+    let mut rows = board;
+    rows.push(("all services".to_string(), all));
+    out.line(format!("Uptime streaks as of {as_of}"))?;
+    out.line("")?;
+    for line in columns(&text::board(&rows)) {
+        out.line(line)?;
+    }
+    out.line("")?;
+    out.line(format!("policy: {}", policy.describe()))
+}
+
+/// Computes streaks from the projections.
+pub struct View<'a> {
+    pub ledger: &'a Ledger,
+    pub policy: Policy,
+    pub tz: Option<UtcOffset>,
+    pub as_of: Date,
+}
+
+impl View<'_> {
+    /// The streaks of one service.
+    pub fn service(&self, name: &str) -> Result<Streaks, CommandError> {
+        let service = self.ledger.service(name)?;
+        let incidents = self.ledger.incidents_of(name)?;
+        if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
+            return Err(CommandError::rejected(format!("no service {name}"))
+                .hint("`logbook streak` shows every service"));
+        }
+        let outages = incidents
+            .iter()
+            .filter_map(|i| streak::outage(i, Some(name), &self.policy, self.tz))
+            .collect();
+        let commissioned = service.commissioned.map(|c| streak::day(&c, self.tz));
+        let as_of = service
+            .retired
+            .map_or(self.as_of, |r| streak::day(&r, self.tz).min(self.as_of));
+        Ok(streak::streaks(commissioned, outages, as_of))
+    }
+
+    /// One row per service.
+    pub fn board(&self) -> Result<Vec<(String, Streaks)>, CommandError> {
+        let services = self.ledger.services()?;
+        services
+            .iter()
+            .map(|s| Ok((s.name.clone(), self.service(&s.name)?)))
+            .collect()
+    }
+
+    /// All services together: any service's outage breaks the run. The first run starts at
+    /// the earliest commissioning only when every service's commissioning is known.
+    pub fn all(&self, board: &[(String, Streaks)]) -> Result<Streaks, CommandError> {
+        let services = self.ledger.services()?;
+        let outages = board
+            .iter()
+            .flat_map(|(_, s)| s.outages.iter().cloned())
+            .collect();
+        let commissioned = if services.iter().all(|s| s.commissioned.is_some()) {
+            services
+                .iter()
+                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, self.tz)))
+                .min()
+        } else {
+            None
+        };
+        Ok(streak::streaks(commissioned, outages, self.as_of))
+    }
+}
+
+fn print_service(
+    name: &str,
+    s: &Streaks,
+    top: usize,
+    policy: &Policy,
+    out: &mut Out,
+) -> Result<(), CommandError> {
+    out.line(format!("{name}, as of {}", s.as_of))?;
+    let last = s
+        .outages
+        .iter()
+        .filter(|o| o.start <= s.as_of)
+        .max_by_key(|o| o.start);
+    let since = match (s.ongoing, s.days_since_last_outage, last) {
+        (true, _, Some(o)) => format!("an outage is going on ({}, since {})", o.incident, o.start),
+        (_, Some(d), Some(o)) => format!(
+            "{d} (last outage {}, ended {})",
+            o.incident,
+            o.end.map_or("-".into(), |e| e.to_string())
+        ),
+        _ => "no outage recorded".to_string(),
+    };
+    let current = match s.current_streak_days {
+        Some(d) => format!("{d} days"),
+        None => "unknown (no commissioning date and no outage)".into(),
+    };
+    let record = match &s.record {
+        Some(r) => format!(
+            "{} days, {} to {}{}",
+            r.days,
+            r.from,
+            r.to,
+            if r.current { " (the current run)" } else { "" }
+        ),
+        None => "none yet".into(),
+    };
+    for line in columns(&[
+        vec!["  days since last outage".into(), since],
+        vec!["  current run".into(), current],
+        vec!["  record".into(), record],
+    ]) {
+        out.line(line)?;
+    }
+    out.line("")?;
+    for line in columns(&text::runs(s, top)) {
+        out.line(line)?;
+    }
+    out.line("")?;
+    out.line(format!("policy: {}", policy.describe()))
+}

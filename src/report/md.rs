@@ -1,0 +1,305 @@
+//! The post-incident report as Markdown, ready to paste into a wiki.
+
+use super::{Report, duration, when};
+use crate::event::{Body, Level, word};
+use crate::projection::Stamp;
+use crate::projection::span::{Span, offset};
+use std::fmt::Write;
+
+/// Escapes text for a Markdown table cell or line.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+fn stamp(s: &Option<Stamp>) -> String {
+    s.as_ref().map_or("—".to_string(), when)
+}
+
+/// Renders the report.
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let i = &r.incident;
+    let m = &r.metrics;
+    let _ = writeln!(o, "# Incident report: {}\n", cell(&i.key));
+    if let Some(title) = &i.title {
+        let _ = writeln!(o, "> {}\n", cell(title));
+    }
+    let _ = writeln!(o, "| | |\n|---|---|");
+    let kind = word(&i.kind);
+    let state = word(&i.state);
+    let _ = writeln!(
+        o,
+        "| Kind | {kind} |\n| State | {} |",
+        state.replace('_', " ")
+    );
+    let _ = writeln!(o, "| Services | {} |", cell(&i.services.join(", ")));
+    let _ = writeln!(o, "| Impact started | {} |", stamp(&i.impact_start));
+    let _ = writeln!(
+        o,
+        "| Partly restored | {} ({}) |",
+        stamp(&i.partial_restore),
+        duration(m.time_to_partial_restore)
+    );
+    let _ = writeln!(
+        o,
+        "| Restored | {} ({}) |",
+        stamp(&i.full_restore.or(i.resolved)),
+        duration(m.time_to_restore)
+    );
+    let _ = writeln!(o, "| Resolved | {} |", stamp(&i.resolved));
+    if let Some((start, end)) = &i.window {
+        let _ = writeln!(o, "| Window | {start} to {end} |");
+    }
+
+    let _ = writeln!(o, "\n## Impact\n");
+    if m.impact.is_empty() {
+        let _ = writeln!(o, "No impact recorded.");
+    } else {
+        let _ = writeln!(
+            o,
+            "| Service | Major outage | Partial outage | Degraded | Maintenance |\n|---|---|---|---|---|"
+        );
+        for imp in &m.impact {
+            let level = |l: Level| match imp.levels.iter().find(|(x, _)| *x == l) {
+                None => "—".to_string(),
+                Some((_, None)) => "unknown (day only)".to_string(),
+                Some((_, Some(s))) => format!(
+                    "{}{}",
+                    crate::projection::span::human(*s),
+                    if imp.ongoing { " (ongoing)" } else { "" }
+                ),
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                cell(&imp.service),
+                level(Level::MajorOutage),
+                level(Level::PartialOutage),
+                level(Level::Degraded),
+                level(Level::Maintenance)
+            );
+        }
+    }
+
+    let _ = writeln!(o, "\n## Detection\n");
+    match r.detection() {
+        Some(e) => {
+            let source = match &e.body {
+                Body::Detected {
+                    source: Some(s), ..
+                } => format!(" by {}", word(&s)),
+                _ => String::new(),
+            };
+            let at = Stamp {
+                at: e.at,
+                approximate: e.approximate,
+            };
+            let _ = writeln!(
+                o,
+                "Detected{source} at {}: {}.",
+                when(&at),
+                cell(&e.describe())
+            );
+            let _ = writeln!(
+                o,
+                "Time to detect: {}. Time to acknowledge: {}.",
+                duration(m.time_to_detect),
+                duration(m.time_to_acknowledge)
+            );
+        }
+        None => {
+            let _ = writeln!(o, "No detection recorded.");
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "\n## Timeline\n\n| Time | T+ | Event | Details |\n|---|---|---|---|"
+    );
+    for e in &r.timeline {
+        let at = Stamp {
+            at: e.event.at,
+            approximate: e.event.approximate,
+        };
+        let amended = if e.amended { " (amended)" } else { "" };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {}{amended} | {} |",
+            when(&at),
+            e.offset.map(offset).unwrap_or_default(),
+            e.event.type_name(),
+            cell(&e.event.describe())
+        );
+    }
+
+    if !i.vendors.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n## Vendor engagement\n\n| Vendor | Tickets | Engaged | First response | Responses | Response time |\n|---|---|---|---|---|---|"
+        );
+        for (v, (_, span)) in i.vendors.iter().zip(&m.vendor_response) {
+            let tickets = if v.tickets.is_empty() {
+                "—".to_string()
+            } else {
+                cell(&v.tickets.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {tickets} | {} | {} | {} | {} |",
+                cell(&v.vendor),
+                stamp(&v.engaged),
+                stamp(&v.responded),
+                v.responses,
+                duration(*span)
+            );
+        }
+        let callbacks: Vec<_> = r.entries(&["vendor_responded"]).collect();
+        if !callbacks.is_empty() {
+            let _ = writeln!(o);
+            for e in callbacks {
+                let at = Stamp {
+                    at: e.event.at,
+                    approximate: e.event.approximate,
+                };
+                let offset = e
+                    .offset
+                    .map(|s| format!(" ({})", offset(s)))
+                    .unwrap_or_default();
+                let _ = writeln!(o, "- {}{offset}: {}", when(&at), cell(&e.event.describe()));
+            }
+        }
+    }
+
+    section(
+        &mut o,
+        r,
+        "Restore steps",
+        &["restore_step", "restored"],
+        &|e| {
+            let state = match &e.event.body {
+                Body::RestoreStep { state: Some(s) } => format!(" ({})", word(&s)),
+                _ => String::new(),
+            };
+            format!("{}{state}", e.event.describe())
+        },
+    );
+    section(
+        &mut o,
+        r,
+        "Announcements",
+        &["announced"],
+        &|e| match &e.event.body {
+            Body::Announced {
+                channel,
+                title,
+                url,
+                ..
+            } => {
+                let channel = channel
+                    .map(|c| word(&c))
+                    .unwrap_or_else(|| "announcement".into());
+                let title = title
+                    .clone()
+                    .or_else(|| e.event.summary.clone())
+                    .unwrap_or_default();
+                match url {
+                    Some(u) => format!("{channel}: [{title}]({u})"),
+                    None => format!("{channel}: {title}"),
+                }
+            }
+            _ => e.event.describe(),
+        },
+    );
+    section(
+        &mut o,
+        r,
+        "Action items",
+        &["action_item"],
+        &|e| match &e.event.body {
+            Body::ActionItem { owner, due } => {
+                let owner = owner
+                    .as_ref()
+                    .map(|o| format!(" — owner: {o}"))
+                    .unwrap_or_default();
+                let due = due.map(|d| format!(", due {d}")).unwrap_or_default();
+                format!(
+                    "{}{owner}{due}",
+                    e.event.summary.clone().unwrap_or_default()
+                )
+            }
+            _ => e.event.describe(),
+        },
+    );
+
+    let _ = writeln!(o, "\n## Metrics\n\n| Metric | Value |\n|---|---|");
+    for (name, span) in [
+        ("Time to detect", m.time_to_detect),
+        ("Time to acknowledge", m.time_to_acknowledge),
+        ("Time to partial restore", m.time_to_partial_restore),
+        ("Time to restore", m.time_to_restore),
+        ("Time to resolve", m.time_to_resolve),
+    ] {
+        let _ = writeln!(o, "| {name} | {} |", metric(span));
+    }
+    for (vendor, span) in &m.vendor_response {
+        let _ = writeln!(o, "| {} response | {} |", cell(vendor), metric(*span));
+    }
+    let _ = writeln!(
+        o,
+        "\nPolicy: {}. `~` marks figures that rest on estimated times; unknown means a time was recorded only to the day or not at all.",
+        r.policy.describe()
+    );
+
+    if !r.corrections.is_empty() {
+        let _ = writeln!(o, "\n## Corrections\n");
+        for c in &r.corrections {
+            let what = if c.kind == "amended" {
+                format!("amended {} of", c.fields.join(", "))
+            } else {
+                "retracted".to_string()
+            };
+            let reason = c
+                .reason
+                .as_ref()
+                .map(|x| format!(": {}", cell(x)))
+                .unwrap_or_default();
+            let withdrawn = if c.in_effect { "" } else { " (withdrawn)" };
+            let _ = writeln!(
+                o,
+                "- #{} {what} the {} event {}{reason}{withdrawn}",
+                c.seq, c.target_type, c.target
+            );
+        }
+    }
+    o
+}
+
+fn metric(span: Option<Span>) -> String {
+    match span {
+        Some(s) => format!("{} ({} s)", duration(Some(s)), s.seconds),
+        None => "unknown".to_string(),
+    }
+}
+
+fn section(
+    o: &mut String,
+    r: &Report,
+    title: &str,
+    types: &[&str],
+    line: &dyn Fn(&crate::projection::timeline::Entry) -> String,
+) {
+    let entries: Vec<_> = r.entries(types).collect();
+    if entries.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n## {title}\n");
+    for e in entries {
+        let at = Stamp {
+            at: e.event.at,
+            approximate: e.event.approximate,
+        };
+        let _ = writeln!(o, "- {} — {}", when(&at), cell(&line(e)));
+    }
+}

@@ -1,0 +1,135 @@
+//! Keeping the projection tables: every append re-folds the incidents it touched, in the same
+//! write transaction, and `rebuild` drops the tables and folds every stream again. Both go
+//! through [`Projections::refresh`], so a rebuilt ledger equals an incrementally kept one.
+
+use super::tables::{EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
+use super::{Ledger, StoreError};
+use crate::event::rules;
+use crate::projection::{Incident, incident};
+use crate::record::Stored;
+use redb::{ReadableTable, StorageError, Table, WriteTransaction};
+
+/// The projection tables, open for writing.
+pub(super) struct Projections<'t> {
+    incidents: Table<'t, &'static str, &'static [u8]>,
+    by_service: Table<'t, (&'static str, &'static str), ()>,
+}
+
+impl<'t> Projections<'t> {
+    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Projections<'t>, redb::TableError> {
+        Ok(Projections {
+            incidents: txn.open_table(INCIDENTS)?,
+            by_service: txn.open_table(SERVICE_INCIDENTS)?,
+        })
+    }
+
+    /// Replaces the projection of incident `key` with the fold of its whole `stream`.
+    pub(super) fn refresh(&mut self, key: &str, stream: &[Stored]) -> Result<(), StorageError> {
+        let old: Option<Incident> = self
+            .incidents
+            .get(key)?
+            .and_then(|v| serde_json::from_slice(v.value()).ok());
+        for service in old.iter().flat_map(|i| &i.services) {
+            self.by_service.remove((service.as_str(), key))?;
+        }
+        match incident::fold(key, stream) {
+            Some(new) => {
+                for service in &new.services {
+                    self.by_service.insert((service.as_str(), key), ())?;
+                }
+                let bytes = serde_json::to_vec(&new).map_err(|e| StorageError::Io(e.into()))?;
+                self.incidents.insert(key, bytes.as_slice())?;
+            }
+            None => {
+                self.incidents.remove(key)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads one stream's events, in revision order, through the stream index.
+pub(super) fn load_stream(
+    streams: &impl ReadableTable<(&'static str, u64), u64>,
+    events: &impl ReadableTable<u64, &'static [u8]>,
+    key: &str,
+) -> Result<Vec<Stored>, StorageError> {
+    let mut out = Vec::new();
+    for entry in streams.range((key, 0)..=(key, u64::MAX))? {
+        let seq = entry?.1.value();
+        let bytes = events
+            .get(seq)?
+            .ok_or_else(|| corrupt(format!("the stream index names missing event {seq}")))?;
+        out.push(
+            Stored::decode(bytes.value())
+                .map_err(|e| corrupt(format!("event {seq} cannot be read: {e}")))?,
+        );
+    }
+    Ok(out)
+}
+
+fn corrupt(detail: String) -> StorageError {
+    StorageError::Corrupted(detail)
+}
+
+/// What `rebuild` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub streams: u64,
+    pub incidents: u64,
+}
+
+impl Ledger {
+    /// Drops every projection table and folds every stream again, in one transaction.
+    pub fn rebuild(&self) -> Result<Rebuilt, StoreError> {
+        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        };
+        let txn = self.db.begin_write().map_err(|e| storage(&e))?;
+        let mut done = Rebuilt {
+            streams: 0,
+            incidents: 0,
+        };
+        {
+            txn.delete_table(STREAM_STATE).map_err(|e| storage(&e))?;
+            txn.delete_table(INCIDENTS).map_err(|e| storage(&e))?;
+            txn.delete_table(SERVICE_INCIDENTS)
+                .map_err(|e| storage(&e))?;
+            let streams = txn.open_table(STREAMS).map_err(|e| storage(&e))?;
+            let events = txn.open_table(EVENTS).map_err(|e| storage(&e))?;
+            let mut states = txn.open_table(STREAM_STATE).map_err(|e| storage(&e))?;
+            let mut projections = Projections::open(&txn).map_err(|e| storage(&e))?;
+            let mut keys: Vec<String> = Vec::new();
+            for entry in streams.iter().map_err(|e| storage(&e))? {
+                let (key, _) = entry.map_err(|e| storage(&e))?;
+                let (key, revision) = key.value();
+                if revision == 0 {
+                    keys.push(key.to_string());
+                }
+            }
+            for key in keys {
+                let stream = load_stream(&streams, &events, &key).map_err(|e| storage(&e))?;
+                let mut state = None;
+                for s in &stream {
+                    state = Some(rules::apply(state, &s.event, s.revision));
+                }
+                if let Some(state) = state {
+                    let state = serde_json::to_vec(&state).map_err(|e| storage(&e))?;
+                    states
+                        .insert(key.as_str(), state.as_slice())
+                        .map_err(|e| storage(&e))?;
+                }
+                done.streams += 1;
+                if !key.starts_with('@') {
+                    projections
+                        .refresh(&key, &stream)
+                        .map_err(|e| storage(&e))?;
+                    done.incidents += 1;
+                }
+            }
+        }
+        txn.commit().map_err(|e| storage(&e))?;
+        Ok(done)
+    }
+}
