@@ -37,6 +37,13 @@ impl Out {
         Ok(())
     }
 
+    /// One value as indented JSON (documents such as reports, meant to be read too).
+    pub fn json_pretty(&mut self, value: &impl Serialize) -> Result<(), CommandError> {
+        serde_json::to_writer_pretty(&mut self.inner, value).map_err(std::io::Error::from)?;
+        self.inner.write_all(b"\n")?;
+        Ok(())
+    }
+
     pub fn flush(&mut self) -> Result<(), CommandError> {
         self.inner.flush()?;
         Ok(())

@@ -35,7 +35,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let stream = ledger.stream(&args.key)?;
     let report = build(incident, &stream, policy, ctx.now);
     match format {
-        Format::Json => out.json(&json::report(&report)),
+        Format::Json => out.json_pretty(&json::report(&report)),
         Format::Html => out.line(html::render(&report)),
         Format::Text | Format::Md => out.line(md::render(&report).trim_end()),
     }

@@ -106,7 +106,7 @@ fn line(
     }
 }
 
-fn history() -> impl Strategy<Value = Vec<Vec<String>>> {
+pub fn history() -> impl Strategy<Value = Vec<Vec<String>>> {
     let text = "[A-Za-z][ -~éü✓\\\\\"]{0,24}";
     let incident = (
         prop::collection::vec(
@@ -139,7 +139,7 @@ fn history() -> impl Strategy<Value = Vec<Vec<String>>> {
     })
 }
 
-fn export(ledger: &Ledger) -> Vec<u8> {
+pub fn export(ledger: &Ledger) -> Vec<u8> {
     let mut out = Vec::new();
     ledger
         .for_each_raw::<AppendError>(|_, bytes| {
