@@ -1,7 +1,7 @@
 //! `logbook append`: JSON Lines in, one transaction, a receipt per event out.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::{Context, Format, input};
 use logbook::event::parse_line;
 use logbook::store::{AppendError, Appended, Line};
@@ -106,9 +106,7 @@ pub fn print(
                 ]
             })
             .collect();
-        for line in columns(&rows) {
-            out.line(line)?;
-        }
+        out.table(&rows)?;
     }
     out.line(summary(appended))
 }

@@ -1,7 +1,7 @@
 //! `logbook demo`: append the Sononaco story to a ledger and show it.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::streak::View;
 use super::{Context, Format};
 use logbook::event::parse_line;
@@ -104,9 +104,7 @@ fn heading(out: &mut Out, title: &str) -> Result<(), CommandError> {
 }
 
 fn print_rows(out: &mut Out, rows: &[Vec<String>]) -> Result<(), CommandError> {
-    for line in columns(rows) {
-        out.line(line)?;
-    }
+    out.table(rows)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `logbook incidents`: every incident with its state, services and time to restore.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::{Context, Format};
 use logbook::report::{json, text};
 
@@ -42,8 +42,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         eprintln!("no incidents");
         return Ok(());
     }
-    for line in columns(&text::incidents(&list, ctx.now)) {
-        out.line(line)?;
-    }
+    out.table(&text::incidents(&list, ctx.now))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `logbook log`: the stored events, filtered, as aligned text or JSON Lines.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::{Context, Format};
 use logbook::event::{At, Name, TYPES};
 use logbook::store::Stored;
@@ -107,9 +107,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         eprintln!("no events match");
         return Ok(());
     }
-    for line in columns(&rows.iter().map(row).collect::<Vec<_>>()) {
-        out.line(line)?;
-    }
+    out.table(&rows.iter().map(row).collect::<Vec<_>>())?;
     Ok(())
 }
 

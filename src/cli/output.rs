@@ -2,18 +2,43 @@
 
 use super::error::CommandError;
 use serde::Serialize;
-use std::io::{BufWriter, StdoutLock, Write};
+use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 
 /// Standard output of a command.
 pub struct Out {
     inner: BufWriter<StdoutLock<'static>>,
+    /// The terminal's width when stdout is a terminal: tables are cut to fit it.
+    width: Option<usize>,
 }
 
 impl Out {
     pub fn new() -> Out {
+        let stdout = std::io::stdout();
+        let width = stdout.is_terminal().then(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .filter(|w| *w >= 40)
+                .unwrap_or(80)
+        });
         Out {
-            inner: BufWriter::new(std::io::stdout().lock()),
+            inner: BufWriter::new(stdout.lock()),
+            width,
         }
+    }
+
+    /// Rows as aligned columns; on a terminal, long last cells are cut to the width with `…`.
+    pub fn table(&mut self, rows: &[Vec<String>]) -> Result<(), CommandError> {
+        for line in columns(rows) {
+            match self.width {
+                Some(w) if line.chars().count() > w => {
+                    let cut: String = line.chars().take(w.saturating_sub(1)).collect();
+                    self.line(format!("{cut}…"))?;
+                }
+                _ => self.line(line)?,
+            }
+        }
+        Ok(())
     }
 
     /// One line of text.

@@ -1,7 +1,7 @@
 //! `logbook stats`: MTTA, MTTR, MTBF and availability for a period, per service and overall.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::policy::PolicyArgs;
 use super::{Context, Format};
 use logbook::event::At;
@@ -126,9 +126,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .unwrap_or_else(|| "all services".into()),
         overall,
     ));
-    for line in columns(&text::stats(&rows)) {
-        out.line(line)?;
-    }
+    out.table(&text::stats(&rows))?;
     out.line("")?;
     out.line(format!(
         "policy: {}; ~ marks figures resting on estimated times",

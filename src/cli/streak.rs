@@ -2,7 +2,7 @@
 //! and across all services.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::policy::{PolicyArgs, parse_tz};
 use super::{Context, Format};
 use logbook::event::At;
@@ -78,9 +78,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     rows.push(("all services".to_string(), all));
     out.line(format!("Uptime streaks as of {as_of}"))?;
     out.line("")?;
-    for line in columns(&text::board(&rows)) {
-        out.line(line)?;
-    }
+    out.table(&text::board(&rows))?;
     out.line("")?;
     out.line(format!("policy: {}", policy.describe()))
 }
@@ -178,17 +176,13 @@ fn print_service(
         ),
         None => "none yet".into(),
     };
-    for line in columns(&[
+    out.table(&[
         vec!["  days since last outage".into(), since],
         vec!["  current run".into(), current],
         vec!["  record".into(), record],
-    ]) {
-        out.line(line)?;
-    }
+    ])?;
     out.line("")?;
-    for line in columns(&text::runs(s, top)) {
-        out.line(line)?;
-    }
+    out.table(&text::runs(s, top))?;
     out.line("")?;
     out.line(format!("policy: {}", policy.describe()))
 }

@@ -1,7 +1,7 @@
 //! `logbook timeline KEY`: one incident's events in time order with `T+` offsets.
 
 use super::error::CommandError;
-use super::output::{Out, columns};
+use super::output::Out;
 use super::{Context, Format};
 use logbook::projection::timeline::timeline;
 use logbook::report::{json, text};
@@ -31,8 +31,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             "timeline": entries.iter().map(json::entry).collect::<Vec<_>>(),
         }));
     }
-    for line in columns(&text::timeline(&entries)) {
-        out.line(line)?;
-    }
+    out.table(&text::timeline(&entries))?;
     Ok(())
 }

@@ -11,20 +11,13 @@ use crate::projection::timeline::Entry;
 use crate::projection::{Incident, Stamp};
 use time::OffsetDateTime;
 
-/// Rows of `incidents`: key, kind, state, services, start, time to restore.
+/// Rows of `incidents`: key, state, start, time to restore, services.
 pub fn incidents(list: &[Incident], now: OffsetDateTime) -> Vec<Vec<String>> {
     let mut rows = vec![
-        vec![
-            "INCIDENT",
-            "KIND",
-            "STATE",
-            "SERVICES",
-            "STARTED",
-            "RESTORED IN",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect(),
+        vec!["INCIDENT", "STATE", "STARTED", "RESTORED IN", "SERVICES"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
     ];
     for i in list {
         let m = metrics(i, now);
@@ -36,11 +29,10 @@ pub fn incidents(list: &[Incident], now: OffsetDateTime) -> Vec<Vec<String>> {
         };
         rows.push(vec![
             i.key.clone(),
-            word(&i.kind),
             word(&i.state).replace('_', " "),
-            i.services.join(","),
             when(&i.impact_start.unwrap_or(i.opened)),
             restored,
+            i.services.join(","),
         ]);
     }
     rows

@@ -15,12 +15,21 @@ const ROUTING: &str = "2011-06-16-upstream-routing";
 #[test]
 fn the_demo_tells_the_story_from_the_projections() {
     let env = Env::empty();
-    let run = env.run(&["--ledger", s(&env.path("demo.redb")), "demo"]).ok();
+    let run = env
+        .run(&["--ledger", s(&env.path("demo.redb")), "demo"])
+        .ok();
     assert!(run.stderr.contains("demo ledger: [DIR]/demo.redb"), "{run}");
     snap!("demo", run.stdout.clone());
     // Running it again adds nothing: the seed's events carry their own ids.
-    let again = env.run(&["--ledger", s(&env.path("demo.redb")), "demo"]).ok();
-    assert!(again.stdout.starts_with("Sononaco, 2008-2011: 0 events appended (44 already there)"), "{again}");
+    let again = env
+        .run(&["--ledger", s(&env.path("demo.redb")), "demo"])
+        .ok();
+    assert!(
+        again
+            .stdout
+            .starts_with("Sononaco, 2008-2011: 0 events appended (44 already there)"),
+        "{again}"
+    );
     // Without --ledger the demo never touches the default ledger.
     let mut cmd = env.command(&["demo"]);
     cmd.env_remove("LOGBOOK_LEDGER");
@@ -28,7 +37,10 @@ fn the_demo_tells_the_story_from_the_projections() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!env.path("xdg/logbook/ledger.redb").exists());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let path = stderr.trim().strip_prefix("demo ledger: ").expect("says where");
+    let path = stderr
+        .trim()
+        .strip_prefix("demo ledger: ")
+        .expect("says where");
     std::fs::remove_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
 }
 
@@ -50,20 +62,61 @@ fn the_routing_report_matches_the_blog() {
     // Escalated "immediately", at the same approximate 03:20.
     assert_eq!(m["time_to_acknowledge_seconds"], 0);
     assert_eq!(m["time_to_detect_seconds"], 0);
-    assert_eq!(m["approximate"], serde_json::json!(["time_to_detect", "time_to_acknowledge", "time_to_partial_restore", "time_to_restore", "time_to_resolve"]));
+    assert_eq!(
+        m["approximate"],
+        serde_json::json!([
+            "time_to_detect",
+            "time_to_acknowledge",
+            "time_to_partial_restore",
+            "time_to_restore",
+            "time_to_resolve"
+        ])
+    );
     // The blog gives no time for the tickets, so no vendor response time can be known.
-    assert_eq!(m["vendor_response"], serde_json::json!([{"vendor": "Level3", "seconds": null}, {"vendor": "COX", "seconds": null}]));
+    assert_eq!(
+        m["vendor_response"],
+        serde_json::json!([{"vendor": "Level3", "seconds": null}, {"vendor": "COX", "seconds": null}])
+    );
     let cox = &report["vendors"][1];
-    assert_eq!((cox["vendor"].as_str(), cox["first_response"].as_str(), cox["responses"].as_u64()), (Some("COX"), Some("2011-06-16T05:30:00-04:00"), Some(3)));
+    assert_eq!(
+        (
+            cox["vendor"].as_str(),
+            cox["first_response"].as_str(),
+            cox["responses"].as_u64()
+        ),
+        (Some("COX"), Some("2011-06-16T05:30:00-04:00"), Some(3))
+    );
     // dns: major 03:20-06:40 (3h20m), partial 06:40-07:05 (25m).
-    assert_eq!(m["impact"][0], serde_json::json!({"service": "dns", "major_outage_seconds": 12000, "partial_outage_seconds": 1500, "degraded_seconds": 0, "maintenance_seconds": 0, "ongoing": false}));
-    let offsets: Vec<&str> = report["timeline"].as_array().unwrap().iter().filter_map(|e| e["offset"].as_str()).collect();
-    assert_eq!(offsets, ["T+0:00", "T+0:00", "T+2:10", "T+2:46", "T+3:20", "T+3:45", "T+3:45", "T+3:45"]);
+    assert_eq!(
+        m["impact"][0],
+        serde_json::json!({"service": "dns", "major_outage_seconds": 12000, "partial_outage_seconds": 1500, "degraded_seconds": 0, "maintenance_seconds": 0, "ongoing": false})
+    );
+    let offsets: Vec<&str> = report["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["offset"].as_str())
+        .collect();
+    assert_eq!(
+        offsets,
+        [
+            "T+0:00", "T+0:00", "T+2:10", "T+2:46", "T+3:20", "T+3:45", "T+3:45", "T+3:45"
+        ]
+    );
 
-    let html = env.run(&["report", ROUTING, "--format", "html"]).ok().stdout;
-    assert!(html.starts_with("<!doctype html>") || html.starts_with("<!DOCTYPE html>"), "{html}");
+    let html = env
+        .run(&["report", ROUTING, "--format", "html"])
+        .ok()
+        .stdout;
+    assert!(
+        html.starts_with("<!doctype html>") || html.starts_with("<!DOCTYPE html>"),
+        "{html}"
+    );
     assert!(html.contains("<svg") && html.contains("<style"));
-    assert!(!html.contains("<script") && !html.contains("<link"), "self-contained");
+    assert!(
+        !html.contains("<script") && !html.contains("<link"),
+        "self-contained"
+    );
     assert!(html.contains("COX called back: the problem is fixed"));
 }
 
@@ -72,56 +125,160 @@ fn the_streak_board_keeps_the_mail_record_through_maintenance() {
     let env = Env::seeded();
     let board = env.run(&["streak", "--as-of", "2011-12-28"]).ok();
     snap!("streak_board", board.stdout.clone());
-    let json = env.run(&["streak", "--as-of", "2011-12-28", "--format", "json"]).ok();
+    let json = env
+        .run(&["streak", "--as-of", "2011-12-28", "--format", "json"])
+        .ok();
     assert_lines_valid("streak.v1.json", &json.stdout);
     let all = &json.json_lines()[0];
-    let service = |name: &str| all["services"].as_array().unwrap().iter().find(|s| s["service"] == name).unwrap().clone();
+    let service = |name: &str| {
+        all["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["service"] == name)
+            .unwrap()
+            .clone()
+    };
     let mail = service("mail");
     // 2008-05-19 to 2011-02-23 is 1,010 days; the Memorial Day upgrade (maintenance) does not break the current run.
-    assert_eq!(mail["record"], serde_json::json!({"days": 1010, "from": "2008-05-19", "to": "2011-02-23", "current": false}));
+    assert_eq!(
+        mail["record"],
+        serde_json::json!({"days": 1010, "from": "2008-05-19", "to": "2011-02-23", "current": false})
+    );
     // 2011-02-23 to 2011-12-28: 5 + 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 30 + 28 = 308 days.
     assert_eq!(mail["current_streak_days"], 308);
     assert_eq!(mail["days_since_last_outage"], 308);
     let web = service("web-1");
     // Commissioned 2009-04-10, crashed 2011-12-28: 992 days ("8 days shy of 1,000").
-    assert_eq!(web["record"], serde_json::json!({"days": 992, "from": "2009-04-10", "to": "2011-12-28", "current": false}));
+    assert_eq!(
+        web["record"],
+        serde_json::json!({"days": 992, "from": "2009-04-10", "to": "2011-12-28", "current": false})
+    );
     assert_eq!(web["current_streak_days"], 0);
     assert_eq!(all["record"]["days"], 1010);
 
-    let one = env.run(&["streak", "--service", "mail", "--as-of", "2011-12-28"]).ok();
+    let one = env
+        .run(&["streak", "--service", "mail", "--as-of", "2011-12-28"])
+        .ok();
     snap!("streak_mail", one.stdout.clone());
     // As of the day before the 2011 outage, the current run is the record: 1,010 - 1 days.
-    let past = env.run(&["streak", "--service", "mail", "--as-of", "2011-02-22", "--format", "json"]).ok();
+    let past = env
+        .run(&[
+            "streak",
+            "--service",
+            "mail",
+            "--as-of",
+            "2011-02-22",
+            "--format",
+            "json",
+        ])
+        .ok();
     let past = &past.json_lines()[0];
-    assert_eq!((past["current_streak_days"].as_i64(), past["record"]["current"].as_bool()), (Some(1009), Some(true)));
+    assert_eq!(
+        (
+            past["current_streak_days"].as_i64(),
+            past["record"]["current"].as_bool()
+        ),
+        (Some(1009), Some(true))
+    );
     // Counting maintenance breaks the run at the upgrade (2011-05-28 to 2011-05-30).
-    let strict = env.run(&["streak", "-s", "mail", "--as-of", "2011-12-28", "--include-maintenance", "--format", "json"]).ok();
+    let strict = env
+        .run(&[
+            "streak",
+            "-s",
+            "mail",
+            "--as-of",
+            "2011-12-28",
+            "--include-maintenance",
+            "--format",
+            "json",
+        ])
+        .ok();
     // 2011-05-30 to 2011-12-28: 1 + 30 + 31 + 31 + 30 + 31 + 30 + 28 = 212 days.
     assert_eq!(strict.json_lines()[0]["current_streak_days"], 212);
     let unknown = env.run(&["streak", "--service", "nope"]).code(1);
-    assert!(unknown.stderr.starts_with("error: no service nope"), "{unknown}");
+    assert!(
+        unknown.stderr.starts_with("error: no service nope"),
+        "{unknown}"
+    );
 }
 
 #[test]
 fn stats_follow_the_policy() {
     let env = Env::seeded();
-    let text = env.run(&["stats", "--since", "2011-01-01", "--until", "2011-12-31"]).ok();
+    let text = env
+        .run(&["stats", "--since", "2011-01-01", "--until", "2011-12-31"])
+        .ok();
     snap!("stats_2011", text.stdout.clone());
-    let json = env.run(&["stats", "--service", "dns", "--since", "2011-01-01", "--until", "2011-12-31", "--format", "json"]).ok();
+    let json = env
+        .run(&[
+            "stats",
+            "--service",
+            "dns",
+            "--since",
+            "2011-01-01",
+            "--until",
+            "2011-12-31",
+            "--format",
+            "json",
+        ])
+        .ok();
     assert_lines_valid("stats.v1.json", &json.stdout);
     let dns = &json.json_lines()[0];
-    assert_eq!((dns["incidents"].as_u64(), dns["mttr_seconds"].as_i64(), dns["mtbf_seconds"].as_i64()), (Some(1), Some(13_500), None));
+    assert_eq!(
+        (
+            dns["incidents"].as_u64(),
+            dns["mttr_seconds"].as_i64(),
+            dns["mtbf_seconds"].as_i64()
+        ),
+        (Some(1), Some(13_500), None)
+    );
     // 2011 has 365 days; dns was down 3h20m at weight 1.0 and 25m at weight 0.3.
     let expected = 100.0 * (1.0 - (12_000.0 + 0.3 * 1_500.0) / (365.0 * 86_400.0));
-    assert!((dns["availability_percent"].as_f64().unwrap() - expected).abs() < 0.0005, "{dns}");
-    let heavy = env.run(&["stats", "-s", "dns", "--since", "2011-01-01", "--until", "2011-12-31", "--partial-weight", "1", "--format", "json"]).ok();
+    assert!(
+        (dns["availability_percent"].as_f64().unwrap() - expected).abs() < 0.0005,
+        "{dns}"
+    );
+    let heavy = env
+        .run(&[
+            "stats",
+            "-s",
+            "dns",
+            "--since",
+            "2011-01-01",
+            "--until",
+            "2011-12-31",
+            "--partial-weight",
+            "1",
+            "--format",
+            "json",
+        ])
+        .ok();
     let expected = 100.0 * (1.0 - 13_500.0 / (365.0 * 86_400.0));
-    assert!((heavy.json_lines()[0]["availability_percent"].as_f64().unwrap() - expected).abs() < 0.0005);
+    assert!(
+        (heavy.json_lines()[0]["availability_percent"]
+            .as_f64()
+            .unwrap()
+            - expected)
+            .abs()
+            < 0.0005
+    );
     let all = env.run(&["stats", "--format", "json"]).ok();
     assert_lines_valid("stats.v1.json", &all.stdout);
-    let mail = env.run(&["stats", "-s", "mail", "--format", "json"]).ok().json_lines()[0].clone();
+    let mail = env
+        .run(&["stats", "-s", "mail", "--format", "json"])
+        .ok()
+        .json_lines()[0]
+        .clone();
     // Two outages 1,010 days apart, both known only by their day.
-    assert_eq!((mail["mtbf_seconds"].as_i64(), mail["unmeasured_outages"].as_u64(), mail["mttr_seconds"].as_i64()), (Some(1010 * 86_400), Some(2), None));
+    assert_eq!(
+        (
+            mail["mtbf_seconds"].as_i64(),
+            mail["unmeasured_outages"].as_u64(),
+            mail["mttr_seconds"].as_i64()
+        ),
+        (Some(1010 * 86_400), Some(2), None)
+    );
     assert_eq!(env.run(&["stats", "--partial-weight", "2"]).code, 2);
 }
 
@@ -132,38 +289,77 @@ fn incidents_and_timelines_list_what_happened() {
     let json = env.run(&["incidents", "--format", "json"]).ok();
     assert_lines_valid("incidents.v1.json", &json.stdout);
     assert_eq!(json.json_lines()[0].as_array().unwrap().len(), 5);
-    let mail = env.run(&["incidents", "--service", "mail", "--format", "json"]).ok();
+    let mail = env
+        .run(&["incidents", "--service", "mail", "--format", "json"])
+        .ok();
     assert_eq!(mail.json_lines()[0].as_array().unwrap().len(), 3);
-    snap!("timeline_web_1", env.run(&["timeline", "2011-12-28-web-1-kernel-panic"]).ok().stdout);
+    snap!(
+        "timeline_web_1",
+        env.run(&["timeline", "2011-12-28-web-1-kernel-panic"])
+            .ok()
+            .stdout
+    );
     let timeline = env.run(&["timeline", ROUTING, "--format", "json"]).ok();
     assert_lines_valid("timeline.v1.json", &timeline.stdout);
     let missing = env.run(&["timeline", "2011-06-16-upstream-routin"]).code(1);
-    assert_eq!(missing.stderr, "error: no incident 2011-06-16-upstream-routin\nhint: did you mean 2011-06-16-upstream-routing?\n");
+    assert_eq!(
+        missing.stderr,
+        "error: no incident 2011-06-16-upstream-routin\nhint: did you mean 2011-06-16-upstream-routing?\n"
+    );
 }
 
 fn report_json(env: &Env) -> serde_json::Value {
-    serde_json::from_str(&env.run(&["report", ROUTING, "--format", "json"]).ok().stdout).unwrap()
+    serde_json::from_str(
+        &env.run(&["report", ROUTING, "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap()
 }
 
 #[test]
 fn corrections_change_the_figures_and_are_reported() {
     let env = Env::seeded();
-    let export = env.run(&["log", "--incident", ROUTING, "--type", "detected", "--format", "json"]).ok();
+    let export = env
+        .run(&[
+            "log",
+            "--incident",
+            ROUTING,
+            "--type",
+            "detected",
+            "--format",
+            "json",
+        ])
+        .ok();
     let detected = export.json_lines()[0]["id"].as_str().unwrap().to_string();
     // Monitoring logs later show the impact began at 03:05.
-    let amend = format!(r#"{{"type":"amended","incident":"{ROUTING}","at":"2011-06-20","target":"{detected}","set":{{"at":"2011-06-16T03:05:00-04:00","approximate":false}},"reason":"monitoring logs show 03:05"}}"#);
+    let amend = format!(
+        r#"{{"type":"amended","incident":"{ROUTING}","at":"2011-06-20","target":"{detected}","set":{{"at":"2011-06-16T03:05:00-04:00","approximate":false}},"reason":"monitoring logs show 03:05"}}"#
+    );
     env.append(&amend).ok();
     let report = report_json(&env);
     // 03:05 to 07:05 is 4 hours, now exact.
     assert_eq!(report["metrics"]["time_to_restore_seconds"], 4 * 3600);
-    assert_eq!(report["corrections"][0]["fields"], serde_json::json!(["approximate", "at"]));
+    assert_eq!(
+        report["corrections"][0]["fields"],
+        serde_json::json!(["approximate", "at"])
+    );
     let md = env.run(&["report", ROUTING]).ok().stdout;
-    assert!(md.contains("## Corrections\n\n- #45 amended approximate, at of the detected event"), "{md}");
-    let retract = format!(r#"{{"type":"retracted","incident":"{ROUTING}","at":"2011-06-21","target":"{}","reason":"entered by mistake"}}"#, report["corrections"][0]["target"].as_str().unwrap());
+    assert!(
+        md.contains("## Corrections\n\n- #45 amended approximate, at of the detected event"),
+        "{md}"
+    );
+    let retract = format!(
+        r#"{{"type":"retracted","incident":"{ROUTING}","at":"2011-06-21","target":"{}","reason":"entered by mistake"}}"#,
+        report["corrections"][0]["target"].as_str().unwrap()
+    );
     env.append(&retract).ok();
     let after = report_json(&env);
     // Without its detection, impact starts at nothing: every figure from the start is unknown.
-    assert_eq!(after["metrics"]["time_to_restore_seconds"], serde_json::Value::Null);
+    assert_eq!(
+        after["metrics"]["time_to_restore_seconds"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]
@@ -181,11 +377,17 @@ fn rebuild_answers_every_query_identically() {
     ];
     let before: Vec<String> = queries.iter().map(|q| env.run(q).ok().stdout).collect();
     let rebuilt = env.run(&["rebuild", "--format", "json"]).ok();
-    assert_eq!(rebuilt.json_lines()[0], serde_json::json!({"streams": 7, "incidents": 6}));
+    assert_eq!(
+        rebuilt.json_lines()[0],
+        serde_json::json!({"streams": 7, "incidents": 6})
+    );
     let after: Vec<String> = queries.iter().map(|q| env.run(q).ok().stdout).collect();
     assert_eq!(before, after);
     env.run(&["verify"]).ok();
-    assert_valid("incidents.v1.json", &serde_json::from_str(&before[0]).unwrap());
+    assert_valid(
+        "incidents.v1.json",
+        &serde_json::from_str(&before[0]).unwrap(),
+    );
 }
 
 /// Every answer a ledger gives, as text, for comparing two ledgers.
@@ -197,7 +399,10 @@ fn answers(ledger: &Ledger) -> Vec<String> {
         out.push(json::report(&build(incident, &stream, Policy::default(), now)).to_string());
     }
     for service in ledger.services().unwrap() {
-        out.push(format!("{service:?} {:?}", ledger.incidents_of(&service.name).unwrap()));
+        out.push(format!(
+            "{service:?} {:?}",
+            ledger.incidents_of(&service.name).unwrap()
+        ));
     }
     out
 }
