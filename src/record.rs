@@ -54,15 +54,6 @@ impl Stored {
 
     /// The bytes that are hashed: the stored object without `hash`.
     pub fn canonical(&self) -> Vec<u8> {
-        self.to_bytes(false)
-    }
-
-    /// The stored (and exported) form: the canonical object with `hash` last.
-    pub fn encode(&self) -> Vec<u8> {
-        self.to_bytes(true)
-    }
-
-    fn to_bytes(&self, with_hash: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(320);
         let mut ser = serde_json::Serializer::new(&mut out);
         let written = (|| {
@@ -72,14 +63,39 @@ impl Stored {
             map.serialize_entry("revision", &self.revision)?;
             map.serialize_entry("recorded_at", &format_instant(self.recorded_at))?;
             self.event.serialize_fields(&mut map)?;
-            if with_hash {
-                map.serialize_entry("hash", &hex(&self.hash))?;
-            }
             map.end()
         })();
         // Writing JSON into a Vec cannot fail: every value is a string, number, list or map.
         debug_assert!(written.is_ok());
         out
+    }
+
+    /// The stored (and exported) form: the canonical object with `hash` last.
+    pub fn encode(&self) -> Vec<u8> {
+        with_hash(self.canonical(), &self.hash)
+    }
+
+    /// Seals like [`Stored::seal`] and also returns the encoded bytes, serialising only once.
+    pub fn seal_encoded(
+        seq: u64,
+        id: Uuid,
+        revision: u64,
+        recorded_at: OffsetDateTime,
+        event: Event,
+        prev: &Hash,
+    ) -> (Stored, Vec<u8>) {
+        let mut stored = Stored {
+            seq,
+            id,
+            revision,
+            recorded_at,
+            event,
+            hash: GENESIS,
+        };
+        let canonical = stored.canonical();
+        stored.hash = chain(prev, &canonical);
+        let bytes = with_hash(canonical, &stored.hash);
+        (stored, bytes)
     }
 
     /// Reads a stored (or exported) object back. Errors name the field at fault.
@@ -128,6 +144,15 @@ fn take_u64(map: &mut serde_json::Map<String, Value>, key: &str) -> Result<u64, 
     map.remove(key)
         .and_then(|v| v.as_u64())
         .ok_or_else(|| FieldError::new(key, "required in a stored event, as a whole number"))
+}
+
+/// The canonical object with `"hash":"…"` added as its last field.
+fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
+    canonical.pop(); // the closing brace
+    canonical.extend_from_slice(b",\"hash\":\"");
+    canonical.extend_from_slice(hex(hash).as_bytes());
+    canonical.extend_from_slice(b"\"}");
+    canonical
 }
 
 /// One link of the chain.

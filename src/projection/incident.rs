@@ -85,6 +85,14 @@ pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
     }
 }
 
+/// Like [`order_key`], with a day-only time at the start of its day.
+fn start_key(at: &At, offset: UtcOffset) -> i128 {
+    match at {
+        At::Instant(t) => t.unix_timestamp_nanos(),
+        At::Day(d) => d.midnight().assume_offset(offset).unix_timestamp_nanos(),
+    }
+}
+
 /// The offset an incident's times are read in: that of its first instant, else UTC.
 pub fn reference_offset(events: &[Effective]) -> UtcOffset {
     events
@@ -130,8 +138,16 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         at: e.event.at,
         approximate: e.event.approximate,
     };
-    let earliest =
-        |pred: &dyn Fn(&Body) -> bool| events.iter().find(|e| pred(&e.event.body)).map(stamp);
+    // "First" compares times, not positions: a day-only time counts as the start of its day,
+    // so it is never taken to be later than an instant of that day.
+    let offset = reference_offset(&events);
+    let earliest = |pred: &dyn Fn(&Body) -> bool| {
+        events
+            .iter()
+            .filter(|e| pred(&e.event.body))
+            .min_by_key(|e| (start_key(&e.event.at, offset), e.seq))
+            .map(stamp)
+    };
 
     let mut services: Vec<String> = Vec::new();
     for e in &events {

@@ -1,7 +1,7 @@
 //! Figures across incidents for a period: count, MTTA, MTTR (mean and median), MTBF and
 //! availability under a policy, for one service or all.
 
-use super::incident::{Incident, order_key};
+use super::incident::{Incident, Stamp, order_key};
 use super::metrics::metrics;
 use super::policy::Policy;
 use super::span::Span;
@@ -37,6 +37,21 @@ pub struct Period {
     pub until: OffsetDateTime,
 }
 
+/// When an incident began to count: the start of impact, or of its maintenance work (the
+/// first interval), else its first event.
+fn start(incident: &Incident) -> Stamp {
+    incident
+        .impact_start
+        .or_else(|| {
+            incident
+                .intervals
+                .iter()
+                .map(|i| i.from)
+                .min_by_key(|f| order_key(&f.at, UtcOffset::UTC))
+        })
+        .unwrap_or(incident.opened)
+}
+
 /// Whether `incident` counts for `service` (or any) in the period, under `policy`.
 pub fn selected(
     incident: &Incident,
@@ -46,7 +61,7 @@ pub fn selected(
 ) -> bool {
     let kind_ok = incident.kind == Kind::Unplanned || policy.include_maintenance;
     let service_ok = service.is_none_or(|s| incident.services.iter().any(|x| x == s));
-    let start = incident.impact_start.unwrap_or(incident.opened).at;
+    let start = start(incident).at;
     let in_period = order_key(&start, UtcOffset::UTC) <= period.until.unix_timestamp_nanos()
         && start.compare(&At::Instant(period.since)).is_ge();
     kind_ok && service_ok && in_period
@@ -69,21 +84,25 @@ pub fn stats(
     let mttr_mean = mean(restores.iter().copied());
     let mttr_median = median(restores);
 
+    // Time after `now` is not known yet: the period ends at now at the latest.
+    let period = &Period {
+        since: period.since,
+        until: period.until.min(now),
+    };
     let service = (services.len() == 1).then(|| services[0].as_str());
     let mut outages: Vec<&Incident> = incidents
         .iter()
         .copied()
         .filter(|i| super::streak::outage(i, service, policy, None).is_some())
         .collect();
-    outages.sort_by_key(|i| {
-        let start = i.impact_start.unwrap_or(i.opened).at;
-        order_key(&start, UtcOffset::UTC)
-    });
-    let gaps = outages.windows(2).map(|w| {
-        let (a, b) = (
-            w[0].impact_start.unwrap_or(w[0].opened),
-            w[1].impact_start.unwrap_or(w[1].opened),
-        );
+    outages.sort_by_key(|i| order_key(&start(i).at, UtcOffset::UTC));
+    // MTBF is between unplanned outages, whatever the policy says of maintenance.
+    let unplanned: Vec<&&Incident> = outages
+        .iter()
+        .filter(|i| i.kind == Kind::Unplanned)
+        .collect();
+    let gaps = unplanned.windows(2).map(|w| {
+        let (a, b) = (start(w[0]), start(w[1]));
         Span::between(&a, &b).unwrap_or(Span {
             seconds: (b.at.date() - a.at.date()).whole_seconds(),
             approximate: true,

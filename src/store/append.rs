@@ -8,7 +8,7 @@ use crate::event::rules::{self, StreamState};
 use crate::event::{At, Body, Event, FieldError, Name, Submission};
 use crate::record::{self, Stored};
 use redb::{ReadableTable, Table, WriteTransaction};
-use std::collections::BTreeSet;
+use std::collections::{HashMap, VecDeque};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -170,10 +170,17 @@ struct Writer<'t> {
     states: Table<'t, &'static str, &'static [u8]>,
     meta: Table<'t, &'static str, &'static [u8]>,
     projections: Projections<'t>,
-    /// Incidents whose projection must be folded again before commit.
-    dirty: BTreeSet<String>,
+    /// Stream states touched by this transaction (written to `states` at the end).
+    touched: HashMap<String, StreamState>,
+    /// Incidents whose projection must be folded again, with their whole stream in memory so
+    /// nothing is decoded twice. Bounded: the oldest are folded and dropped when it is full.
+    pending: HashMap<String, Vec<Stored>>,
+    pending_order: VecDeque<String>,
     head: Head,
 }
+
+/// How many incidents' streams an append keeps in memory before folding the oldest.
+const PENDING_STREAMS: usize = 4096;
 
 impl<'t> Writer<'t> {
     fn new(txn: &'t WriteTransaction) -> Result<Writer<'t>, redb::TableError> {
@@ -184,7 +191,9 @@ impl<'t> Writer<'t> {
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
             projections: Projections::open(txn)?,
-            dirty: BTreeSet::new(),
+            touched: HashMap::new(),
+            pending: HashMap::new(),
+            pending_order: VecDeque::new(),
             head: Head {
                 seq: 0,
                 hash: record::GENESIS,
@@ -230,9 +239,11 @@ impl<'t> Writer<'t> {
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let id = id.unwrap_or_else(|| record::new_id(ctx.now, &self.head.hash, seq, &event));
-        let stored = Stored::seal(seq, id, revision, ctx.now, event, &self.head.hash);
-        self.put(&key, state, &stored)?;
-        Ok(Appended::of(&stored, false))
+        let (stored, bytes) =
+            Stored::seal_encoded(seq, id, revision, ctx.now, event, &self.head.hash);
+        let appended = Appended::of(&stored, false);
+        self.put(key, state, stored, &bytes)?;
+        Ok(appended)
     }
 
     fn restore(&mut self, stored: Stored) -> Result<(), WriteError> {
@@ -264,7 +275,8 @@ impl<'t> Writer<'t> {
             )
             .into());
         }
-        if record::chain(&self.head.hash, &stored.canonical()) != stored.hash {
+        let canonical = stored.canonical();
+        if record::chain(&self.head.hash, &canonical) != stored.hash {
             return Err(FieldError::new(
                 "hash",
                 "does not match the chain: the export was changed after it was written",
@@ -272,7 +284,8 @@ impl<'t> Writer<'t> {
             .into());
         }
         self.check(state.as_ref(), &stored.event)?;
-        self.put(&key, state, &stored)
+        let bytes = stored.encode();
+        self.put(key, state, stored, &bytes)
     }
 
     fn check(&self, state: Option<&StreamState>, event: &Event) -> Result<(), WriteError> {
@@ -287,31 +300,59 @@ impl<'t> Writer<'t> {
 
     fn put(
         &mut self,
-        key: &str,
+        key: String,
         state: Option<StreamState>,
-        stored: &Stored,
+        stored: Stored,
+        bytes: &[u8],
     ) -> Result<(), WriteError> {
-        self.events.insert(stored.seq, stored.encode().as_slice())?;
+        self.events.insert(stored.seq, bytes)?;
         self.ids.insert(stored.id.as_u128(), stored.seq)?;
-        self.streams.insert((key, stored.revision), stored.seq)?;
-        let state = rules::apply(state, &stored.event, stored.revision);
-        let state = serde_json::to_vec(&state).map_err(|e| WriteError::Storage(e.to_string()))?;
-        self.states.insert(key, state.as_slice())?;
-        if stored.event.incident.is_some() {
-            self.dirty.insert(key.to_string());
-        }
+        self.streams
+            .insert((key.as_str(), stored.revision), stored.seq)?;
         self.head = Head {
             seq: stored.seq,
             hash: stored.hash,
         };
+        let earlier = state.as_ref().is_some();
+        let state = rules::apply(state, &stored.event, stored.revision);
+        self.touched.insert(key.clone(), state);
+        if stored.event.incident.is_none() {
+            return Ok(());
+        }
+        if !self.pending.contains_key(&key) {
+            // Its earlier events (written before, or in this transaction and since folded).
+            let stream = if earlier {
+                load_stream(&self.streams, &self.events, &key)?
+            } else {
+                Vec::new()
+            };
+            // `load_stream` already sees the event just inserted.
+            let stream = stream.into_iter().filter(|s| s.seq != stored.seq).collect();
+            self.pending.insert(key.clone(), stream);
+            self.pending_order.push_back(key.clone());
+            if self.pending_order.len() > PENDING_STREAMS
+                && let Some(oldest) = self.pending_order.pop_front()
+                && let Some(stream) = self.pending.remove(&oldest)
+            {
+                self.projections.refresh(&oldest, &stream)?;
+            }
+        }
+        if let Some(stream) = self.pending.get_mut(&key) {
+            stream.push(stored);
+        }
         Ok(())
     }
 
-    /// Folds every incident this transaction touched again, once each.
+    /// Writes the touched stream states and folds every pending incident, once each.
     fn project(&mut self) -> Result<(), redb::StorageError> {
-        for key in std::mem::take(&mut self.dirty) {
-            let stream = load_stream(&self.streams, &self.events, &key)?;
-            self.projections.refresh(&key, &stream)?;
+        for (key, state) in std::mem::take(&mut self.touched) {
+            let bytes = serde_json::to_vec(&state).map_err(|e| redb::StorageError::Io(e.into()))?;
+            self.states.insert(key.as_str(), bytes.as_slice())?;
+        }
+        for key in std::mem::take(&mut self.pending_order) {
+            if let Some(stream) = self.pending.remove(&key) {
+                self.projections.refresh(&key, &stream)?;
+            }
         }
         Ok(())
     }
@@ -330,6 +371,9 @@ impl<'t> Writer<'t> {
     }
 
     fn state(&self, key: &str) -> Result<Option<StreamState>, WriteError> {
+        if let Some(state) = self.touched.get(key) {
+            return Ok(Some(state.clone()));
+        }
         let Some(bytes) = self.states.get(key)? else {
             return Ok(None);
         };
