@@ -47,7 +47,10 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
                 submission,
             })
         });
-    let appended = ledger.append(lines, &ctx.append_context())?;
+    // The story's events were written by the blog, unless the caller names someone.
+    let mut append = ctx.append_context();
+    append.actor = ctx.named_actor().unwrap_or_else(|| "sononaco-blog".into());
+    let appended = ledger.append(lines, &append)?;
     let new = appended.iter().filter(|a| !a.duplicate).count();
     out.line(format!(
         "Sononaco, 2008-2011: {new} events appended ({} already there)",

@@ -128,29 +128,16 @@ impl Context {
     fn append_context(&self) -> AppendContext {
         AppendContext {
             now: self.now,
-            actor: self.actor(),
+            actor: self.named_actor().unwrap_or_else(user_at_host),
         }
     }
 
-    fn actor(&self) -> String {
-        if let Some(a) = self
-            .actor
+    /// The actor named by `--actor` or `LOGBOOK_ACTOR`.
+    fn named_actor(&self) -> Option<String> {
+        self.actor
             .clone()
             .or_else(|| std::env::var("LOGBOOK_ACTOR").ok())
             .filter(|a| !a.is_empty())
-        {
-            return a;
-        }
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into());
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-            .map(|h| h.trim().to_string())
-            .ok()
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "localhost".into());
-        format!("{user}@{host}")
     }
 
     /// Refuses formats a command cannot produce.
@@ -173,6 +160,20 @@ impl Context {
                 .hint(format!("use --format {}", names.join(" or "))),
         )
     }
+}
+
+/// The default actor: `user@host`.
+fn user_at_host() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{user}@{host}")
 }
 
 /// The clock: `LOGBOOK_NOW` (RFC 3339) when set, for reproducible tests; else the system clock.

@@ -97,7 +97,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             Some(s) => by_service.get(s).cloned().unwrap_or_default(),
             None => incidents.iter().collect(),
         };
-        let chosen: Vec<&Incident> = pool.into_iter().filter(|i| selected(i, service, &period, &policy)).collect();
+        let chosen: Vec<&Incident> = pool
+            .into_iter()
+            .filter(|i| selected(i, service, &period, &policy))
+            .collect();
         let names: Vec<String> = service.map_or(services.clone(), |s| vec![s.to_string()]);
         stats(&chosen, &names, &period, &policy, ctx.now)
     };

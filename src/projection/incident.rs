@@ -211,6 +211,8 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
     let started = earliest(&|b| matches!(b, Body::MaintenanceStarted {}));
     let completed = earliest(&|b| matches!(b, Body::MaintenanceCompleted {}));
     let cancelled = earliest(&|b| matches!(b, Body::MaintenanceCancelled {}));
+    let intervals = intervals(&events, &services);
+    let still_impacted = intervals.iter().any(|i| i.to.is_none());
     let state = match kind {
         Kind::Maintenance => match (cancelled, completed, started) {
             (Some(_), _, _) => State::Cancelled,
@@ -220,6 +222,8 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         },
         _ => match (resolved, full_restore, partial_restore) {
             (Some(_), _, _) => State::Resolved,
+            // A full restore of some services while others are still impacted is partial.
+            (_, Some(_), _) if still_impacted => State::PartiallyRestored,
             (_, Some(_), _) => State::Restored,
             (_, _, Some(_)) => State::PartiallyRestored,
             _ => State::Open,
@@ -240,7 +244,7 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         resolved,
         window,
         vendors: vendors(&events),
-        intervals: intervals(&events, &services),
+        intervals,
         services,
         events: stream.len() as u64,
         corrections: corrections.len() as u64,

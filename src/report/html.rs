@@ -124,22 +124,25 @@ pub fn render(r: &Report) -> String {
         ("Impact started", time(i.impact_start)),
     ];
     if i.partial_restore.is_some() {
-        let d = duration(m.time_to_partial_restore);
-        rows.push((
-            "Partly restored",
-            format!("{} ({d})", time(i.partial_restore)),
-        ));
+        let (at, d) = (time(i.partial_restore), duration(m.time_to_partial_restore));
+        rows.push(("Partly restored", format!("{at} ({d})")));
     }
-    let d = duration(m.time_to_restore);
-    rows.push((
-        "Restored",
-        format!("{} ({d})", time(i.full_restore.or(i.resolved))),
-    ));
+    match i.full_restore.or(i.resolved) {
+        Some(at) => {
+            let d = duration(m.time_to_restore);
+            rows.push(("Restored", format!("{} ({d})", time(Some(at)))));
+        }
+        None => rows.push(("Restored", time(None))),
+    }
     rows.push(("Resolved", time(i.resolved)));
     if let Some((start, end)) = &i.window {
         rows.push(("Window", format!("{start} to {end}")));
     }
-    let events = format!("{} ({} corrections)", i.events, i.corrections);
+    let fixes = match i.corrections {
+        1 => "1 correction".to_string(),
+        n => format!("{n} corrections"),
+    };
+    let events = format!("{} ({fixes})", i.events);
     rows.push(("Events", events));
     o.push_str("<section>\n<h2>Summary</h2>\n<table>\n");
     for (k, v) in rows {
@@ -156,7 +159,8 @@ pub fn render(r: &Report) -> String {
         {
             source = format!(" by {}", word(s));
         }
-        let (at, what) = (time(Some(stamp(e))), escape(&e.describe()));
+        let what = escape(e.describe().trim_end_matches('.'));
+        let at = time(Some(stamp(e)));
         let ttd = duration(m.time_to_detect);
         let tta = duration(m.time_to_acknowledge);
         let _ = writeln!(
@@ -238,23 +242,21 @@ fn vendors(o: &mut String, r: &Report) {
         let spans = r.metrics.vendor_response.iter();
         let span = spans.filter(|(n, _)| *n == v.vendor).find_map(|(_, s)| *s);
         let tickets = escape(&v.tickets.join(", "));
-        let (engaged, first, n) = (time(v.engaged), time(v.responded), v.responses.to_string());
-        rows.push(vec![
+        let (engaged, first, n) = (time(v.engaged), time(v.responded), v.responses);
+        let row = [
             escape(&v.vendor),
             tickets,
             engaged,
             first,
-            n,
+            n.to_string(),
             duration(span),
-        ]);
+        ];
+        rows.push(row.to_vec());
     }
+    let head = "Vendor|Tickets|Engaged|First response|Responses|Response time";
     match rows.is_empty() {
         true => o.push_str("<p>No vendors engaged.</p>\n"),
-        false => table(
-            o,
-            "Vendor|Tickets|Engaged|First response|Responses|Response time",
-            &rows,
-        ),
+        false => table(o, head, &rows),
     }
     o.push_str("</section>\n");
 }
@@ -340,7 +342,7 @@ fn corrections(o: &mut String, r: &Report) {
     o.push_str("<section>\n<h2>Corrections</h2>\n<ul class=\"events\">\n");
     for c in &r.corrections {
         let mut what = match c.kind {
-            "amended" => format!("amended {} of", escape(&c.fields.join(", "))),
+            "amended" => format!("amended <code>{}</code> of", escape(&c.fields.join(", "))),
             kind => kind.to_string(),
         };
         let _ = write!(
@@ -380,11 +382,11 @@ fn instant(s: &Stamp) -> Option<i64> {
     }
 }
 
-/// `n things`, with the verb agreeing.
-fn count(n: usize, thing: &str) -> String {
+/// `n things` and the verb that agrees with it.
+fn count(n: usize, thing: &str) -> (String, &'static str) {
     match n {
-        1 => format!("1 {thing} is"),
-        n => format!("{n} {thing}s are"),
+        1 => (format!("1 {thing}"), "is"),
+        n => (format!("{n} {thing}s"), "are"),
     }
 }
 
@@ -394,51 +396,38 @@ fn chart(r: &Report) -> String {
     let now = exact(At::Instant(r.now));
     // Bars: intervals whose start and end (or now, when still open) are instants.
     let bars: Vec<(&Interval, i64, i64)> = (i.intervals.iter())
-        .filter_map(|iv| {
-            Some((
-                iv,
-                instant(&iv.from)?,
-                instant(iv.to.as_ref().unwrap_or(&now))?,
-            ))
-        })
+        .filter_map(|iv| Some((iv, instant(&iv.from)?, instant(&iv.to.unwrap_or(now))?)))
         .collect();
     let marks: Vec<(&Entry, i64)> = (r.timeline.iter())
         .filter_map(|e| Some((e, instant(&stamp(&e.event))?)))
         .collect();
     let mut notes = Vec::new();
     if marks.len() < r.timeline.len() {
-        let n = count(r.timeline.len() - marks.len(), "event");
-        notes.push(format!(
-            "{n} known only by the day: listed below but not drawn."
-        ));
+        let (n, are) = count(r.timeline.len() - marks.len(), "event");
+        let their = if are == "is" { "its" } else { "their" };
+        let text = format!("{n} known only by {their} day {are} listed below but not drawn.");
+        notes.push(text);
     }
     if bars.len() < i.intervals.len() {
-        let n = count(i.intervals.len() - bars.len(), "impact interval");
-        notes.push(format!(
-            "{n} not drawn: a start or end is known only by the day (see Impact)."
-        ));
+        let (n, are) = count(i.intervals.len() - bars.len(), "impact interval");
+        let text = format!("{n} with a start or end known only by the day {are} not drawn.");
+        notes.push(text);
     }
     // T+0:00 is the start of impact, else the first time written as an instant.
+    let mark = marks.first().map(|m| stamp(&m.0.event));
     let first = [
         i.impact_start,
         Some(i.opened),
-        marks.first().map(|m| stamp(&m.0.event)),
+        mark,
+        bars.first().map(|b| b.0.from),
     ];
-    let first = first
-        .into_iter()
-        .flatten()
-        .chain(bars.first().map(|b| b.0.from));
+    let first = first.into_iter().flatten();
     let Some((start, o)) = first.filter_map(|s| Some((s, instant(&s)?))).next() else {
-        notes.insert(
-            0,
-            "Nothing to draw: every time is known only by the day.".into(),
-        );
-        return format!("<p class=\"note\">{}</p>", notes.join(" "));
+        let notes = notes.join(" ");
+        return format!("<p class=\"note\">Nothing to draw: no time is an instant. {notes}</p>");
     };
-    let times = marks
-        .iter()
-        .map(|m| m.1)
-        .chain(bars.iter().flat_map(|b| [b.1, b.2]));
+    let times = bars.iter().flat_map(|b| [b.1, b.2]);
+    let times = times.chain(marks.iter().map(|m| m.1));
     let (lo, hi) = times.fold((o, o), |(lo, hi), t| (lo.min(t), hi.max(t)));
     let hi = if hi > lo { hi } else { lo + 3600 };
     let x = |t: i64| LEFT + 6.0 + (t - lo) as f64 / (hi - lo) as f64 * (PLOT - 12.0);
@@ -464,7 +453,10 @@ fn chart(r: &Report) -> String {
     );
     for (n, lane) in lanes.iter().enumerate() {
         let (y, fill) = (top + n as f64 * LANE, ["#f2f2f2", "#fff"][n % 2]);
-        let short: String = lane.chars().take(18).collect();
+        let mut short: String = lane.chars().take(18).collect();
+        if short.len() < lane.len() {
+            short = short.chars().take(17).chain(['…']).collect();
+        }
         let (short, full, ty) = (escape(&short), escape(lane), y + LANE / 2.0 + 4.0);
         let _ = writeln!(
             s,
@@ -472,13 +464,11 @@ fn chart(r: &Report) -> String {
         );
     }
     // Ticks: whole steps from T+0:00, at most about eight across.
-    let steps = [
-        60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
-    ];
+    let steps = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880].map(|m| m * 60);
     let step = steps
         .into_iter()
         .find(|st| (hi - lo) / st <= 8)
-        .unwrap_or(86400 * 7);
+        .unwrap_or(7 * 86400);
     let step = step * (1 + (hi - lo) / step / 9);
     let zone = match start.at {
         At::Instant(t) => t.offset(),
@@ -491,11 +481,8 @@ fn chart(r: &Report) -> String {
         if hi - lo > 86400 {
             clock = format!("{:02}-{:02} {clock}", t.month() as u8, t.day());
         }
-        let (px, grid, rel) = (
-            x(o + k * step),
-            ["#ddd", "#888"][usize::from(k == 0)],
-            offset(k * step),
-        );
+        let (px, rel) = (x(o + k * step), offset(k * step));
+        let grid = ["#ddd", "#888"][usize::from(k == 0)];
         let (y1, y2, y3) = (axis + 4.0, axis + 16.0, axis + 29.0);
         let _ = writeln!(
             s,
@@ -511,12 +498,10 @@ fn chart(r: &Report) -> String {
         let end = iv.to.as_ref().map_or("now (ongoing)".into(), when);
         let length = duration(Span::between(&iv.from, iv.to.as_ref().unwrap_or(&now)));
         let level = word(&iv.level).replace('_', " ");
-        let tip = format!(
-            "{}: {level} from {} to {end} ({length})",
-            iv.service,
-            when(&iv.from)
-        );
-        let tip = escape(&tip);
+        let (service, from) = (&iv.service, when(&iv.from));
+        let tip = escape(&format!(
+            "{service}: {level} from {from} to {end} ({length})"
+        ));
         let _ = writeln!(
             s,
             "<rect class=\"bar\" x=\"{px:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" fill=\"{fill}\"{dash}><title>{tip}</title></rect>"
@@ -528,7 +513,7 @@ fn chart(r: &Report) -> String {
             s,
             "<line x1=\"{px:.1}\" y1=\"{y1}\" x2=\"{px:.1}\" y2=\"{axis}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/><text x=\"{px:.1}\" y=\"{y2}\" dx=\"-3\" text-anchor=\"end\">now</text>"
         );
-        let now = when(&now);
+        let now = when(&exact(At::Instant(r.now.to_offset(zone))));
         notes.push(format!(
             "Open intervals run to the time of this report, {now}."
         ));
@@ -537,35 +522,30 @@ fn chart(r: &Report) -> String {
         let cy = top - 10.0 - level * 9.0;
         let fill = ["#333", "#fff"][usize::from(e.event.approximate)];
         let rel = e.offset.map(offset).unwrap_or_default();
-        let (at, ty, what) = (
-            when(&stamp(&e.event)),
-            e.event.type_name(),
-            e.event.describe(),
-        );
-        let tip = escape(&format!("{at} {rel} {ty}: {what}"));
+        let (at, ty) = (when(&stamp(&e.event)), e.event.type_name());
+        let what = e.event.describe();
+        let what = if what.is_empty() {
+            what
+        } else {
+            format!(": {what}")
+        };
+        let tip = escape(&format!("{at} {rel} {ty}{what}"));
         let _ = writeln!(
             s,
             "<circle cx=\"{px:.1}\" cy=\"{cy}\" r=\"4\" fill=\"{fill}\" stroke=\"#333\" stroke-width=\"1.5\"><title>{tip}</title></circle>"
         );
     }
-    let legend: String = LEVELS
-        .into_iter()
-        .map(|l| format!("<li>{}</li>", swatch(l)))
-        .collect();
+    let legend = LEVELS.map(|l| format!("<li>{}</li>", swatch(l))).concat();
     let _ = writeln!(
         s,
         "</svg>\n<ul class=\"legend\">{legend}<li>● event at a known time</li><li>○ event at an estimated time (~)</li><li>dashed outline: an estimated bound</li></ul>"
     );
     let start = when(&start);
     let zone = start.rsplit(' ').next().unwrap_or_default();
-    notes.insert(
-        0,
-        format!("T+ offsets from {start}; clock times at {zone}."),
-    );
+    let notes = escape(&notes.join(" "));
     let _ = write!(
         s,
-        "<figcaption class=\"note\">{}</figcaption>\n</figure>",
-        escape(&notes.join(" "))
+        "<figcaption class=\"note\">T+ offsets from {start}; clock times at {zone}. {notes}</figcaption>\n</figure>"
     );
     s
 }
@@ -644,10 +624,19 @@ mod tests {
         assert!(page.contains("<svg"));
         // dns major + degraded, network major + partial; mail starts on a day only.
         assert_eq!(r.incident.intervals.len(), 5);
+        let instant = |s: &Stamp| matches!(s.at, At::Instant(_));
+        let drawable = (r.incident.intervals.iter())
+            .filter(|i| instant(&i.from) && i.to.as_ref().is_none_or(instant))
+            .count();
+        assert_eq!(drawable, 4);
         assert_eq!(page.matches("<rect class=\"bar\"").count(), 4);
         assert_eq!(page.matches("<circle").count(), 4);
         assert!(page.contains("3 events known only by their day are listed below but not drawn."));
-        assert!(page.contains("1 impact interval with a start or end known only by its day"));
+        assert!(
+            page.contains(
+                "1 impact interval with a start or end known only by the day is not drawn."
+            )
+        );
         assert_eq!(render(&r), page, "deterministic");
     }
 
@@ -664,6 +653,7 @@ mod tests {
         assert!(page.contains(">now</text>"));
         assert!(page.contains("2h (ongoing)"));
         assert!(page.contains("to now (ongoing) (2h)"));
+        assert!(page.contains("the time of this report, 2011-06-16 05:20 -04:00."));
     }
 
     #[test]

@@ -65,11 +65,17 @@ pub fn render(r: &Report) -> String {
             let level = |l: Level| match imp.levels.iter().find(|(x, _)| *x == l) {
                 None => "—".to_string(),
                 Some((_, None)) => "unknown (day only)".to_string(),
-                Some((_, Some(s))) => format!(
-                    "{}{}",
-                    crate::projection::span::human(*s),
-                    if imp.ongoing { " (ongoing)" } else { "" }
-                ),
+                Some((_, Some(s))) => {
+                    let open = i
+                        .intervals
+                        .iter()
+                        .any(|x| x.service == imp.service && x.level == l && x.to.is_none());
+                    format!(
+                        "{}{}",
+                        crate::projection::span::human(*s),
+                        if open { " (ongoing)" } else { "" }
+                    )
+                }
             };
             let _ = writeln!(
                 o,
