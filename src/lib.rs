@@ -10,3 +10,4 @@ pub mod projection;
 pub mod record;
 pub mod report;
 pub mod store;
+pub mod synth;

@@ -155,6 +155,49 @@ fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
     canonical
 }
 
+/// The envelope of a stored event and the few fields `verify` needs, read without decoding
+/// (and checking) the whole event.
+#[derive(Debug, serde::Deserialize)]
+pub struct Light<'a> {
+    pub seq: u64,
+    pub id: Uuid,
+    pub revision: u64,
+    #[serde(rename = "type", borrow)]
+    pub type_name: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub incident: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub service: Option<std::borrow::Cow<'a, str>>,
+    pub at: crate::event::At,
+    #[serde(borrow)]
+    pub hash: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Light<'a> {
+    /// Reads the light view of stored bytes.
+    pub fn read(bytes: &'a [u8]) -> Result<Light<'a>, String> {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// The key of the stream the event belongs to (as [`crate::event::Stream::key`]).
+    pub fn stream_key(&self) -> String {
+        match (&self.incident, &self.service) {
+            (Some(k), _) => k.to_string(),
+            (None, Some(s)) => format!("@{s}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The canonical bytes inside stored bytes: everything but the trailing `"hash"` field.
+pub fn canonical_of(bytes: &[u8]) -> Option<Vec<u8>> {
+    const FIELD: &[u8] = b",\"hash\":\"";
+    let at = bytes.windows(FIELD.len()).rposition(|w| w == FIELD)?;
+    let mut out = bytes[..at].to_vec();
+    out.push(b'}');
+    Some(out)
+}
+
 /// One link of the chain.
 pub fn chain(prev: &Hash, canonical: &[u8]) -> Hash {
     let mut h = Sha256::new();
@@ -165,10 +208,17 @@ pub fn chain(prev: &Hash, canonical: &[u8]) -> Hash {
 
 /// Lowercase hex of a hash.
 pub fn hex(hash: &Hash) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in hash {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
-fn unhex(text: &str) -> Option<Hash> {
+/// The hash written as 64 hex digits.
+pub fn unhex(text: &str) -> Option<Hash> {
     if text.len() != 64 || !text.is_ascii() {
         return None;
     }
@@ -179,17 +229,18 @@ fn unhex(text: &str) -> Option<Hash> {
     Some(out)
 }
 
-/// A UUIDv7 for an event written without an id: the time is `recorded_at`, the random bits
-/// come from the chain (previous hash, seq and content), so ids are unique within a ledger and
-/// reproducible under a fixed clock.
-pub fn new_id(recorded_at: OffsetDateTime, prev: &Hash, seq: u64, event: &Event) -> Uuid {
-    let mut h = Sha256::new();
-    h.update(prev);
-    h.update(seq.to_be_bytes());
-    h.update(serde_json::to_vec(event).unwrap_or_default());
-    let digest: Hash = h.finalize().into();
+/// A UUIDv7 for an event written without an id: the time is `recorded_at`; the 74 bits after
+/// it hold the seq (48 bits, so ids of one ledger are unique and grow with the log, which keeps
+/// the id index append-friendly) and 26 bits from the previous hash. Reproducible under a fixed
+/// clock.
+pub fn new_id(recorded_at: OffsetDateTime, prev: &Hash, seq: u64) -> Uuid {
+    let salt = u128::from(u32::from_be_bytes([prev[0], prev[1], prev[2], prev[3]]) >> 6);
+    // 74 bits: seq (48) then salt (26), spread over the fields UUIDv7 leaves free (12 + 6 + 56).
+    let n = (u128::from(seq & ((1 << 48) - 1)) << 26) | salt;
     let mut bits = [0u8; 10];
-    bits.copy_from_slice(&digest[..10]);
+    bits[..2].copy_from_slice(&((n >> 62) as u16).to_be_bytes());
+    bits[2] = ((n >> 56) & 0x3f) as u8;
+    bits[3..].copy_from_slice(&(n as u64).to_be_bytes()[1..]);
     let millis = (recorded_at.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
     uuid::Builder::from_unix_timestamp_millis(millis, &bits).into_uuid()
 }
@@ -206,7 +257,7 @@ mod tests {
         .unwrap()
         .event;
         let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
-        let id = new_id(now, &GENESIS, 1, &event);
+        let id = new_id(now, &GENESIS, 1);
         Stored::seal(1, id, 0, now, event, &GENESIS)
     }
 
@@ -225,12 +276,43 @@ mod tests {
     }
 
     #[test]
+    fn the_light_view_and_canonical_bytes_come_from_the_stored_bytes() {
+        let s = sample();
+        let bytes = s.encode();
+        assert_eq!(canonical_of(&bytes).unwrap(), s.canonical());
+        let light = Light::read(&bytes).unwrap();
+        assert_eq!(
+            (
+                light.seq,
+                light.id,
+                light.revision,
+                light.type_name.as_ref()
+            ),
+            (1, s.id, 0, "acknowledged")
+        );
+        assert_eq!(
+            (light.stream_key(), light.hash.as_ref()),
+            ("i".to_string(), hex(&s.hash).as_str())
+        );
+    }
+
+    #[test]
     fn the_hash_covers_every_field() {
         let s = sample();
         let mut changed = s.clone();
         changed.revision = 1;
         assert_ne!(chain(&GENESIS, &changed.canonical()), s.hash);
         assert_eq!(chain(&GENESIS, &s.canonical()), s.hash);
+    }
+
+    #[test]
+    fn generated_ids_grow_with_the_seq() {
+        let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
+        let ids: Vec<Uuid> = (1..2000)
+            .map(|seq| new_id(now, &[seq as u8; 32], seq))
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert!(ids.iter().all(|id| id.get_version_num() == 7));
     }
 
     #[test]

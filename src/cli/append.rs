@@ -38,9 +38,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     // other writers are not kept waiting. A file is read while appending.
     let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
     let ledger = ctx.open()?;
-    let lines = input::lines(reader).map(|line| {
-        let (number, text) = line?;
-        let submission = parse_line(&text).map_err(|error| AppendError::Rejected {
+    let lines = input::parsed(reader, |number, text| {
+        let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
             error,
         })?;

@@ -25,8 +25,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let reader = input::open(Some(&args.file))?;
     let ledger = ctx.open()?;
-    let lines = input::lines(reader).map(|line| {
-        let (number, text) = line?;
+    let lines = input::parsed(reader, |number, text| {
         let stored = Stored::decode(text.as_bytes()).map_err(|error| AppendError::Rejected {
             line: number,
             error,

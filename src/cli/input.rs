@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::Path;
 
 /// Opens `FILE`, or standard input for `-` or no file.
-pub fn open(file: Option<&Path>) -> Result<Box<dyn BufRead>, CommandError> {
+pub fn open(file: Option<&Path>) -> Result<Box<dyn BufRead + Send>, CommandError> {
     match file {
         Some(path) if path != Path::new("-") => {
             let f = std::fs::File::open(path).map_err(|e| {
@@ -27,7 +27,7 @@ pub fn open(file: Option<&Path>) -> Result<Box<dyn BufRead>, CommandError> {
 
 /// The non-blank lines of `reader`, numbered from 1 as an editor shows them.
 pub fn lines(
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
 ) -> impl Iterator<Item = Result<(usize, String), AppendError>> {
     reader
         .lines()
@@ -45,9 +45,9 @@ pub fn lines(
 
 /// Reads standard input to the end (a file is left to stream).
 pub fn buffer_if_stdin(
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     file: Option<&Path>,
-) -> Result<Box<dyn BufRead>, CommandError> {
+) -> Result<Box<dyn BufRead + Send>, CommandError> {
     if file.is_some_and(|p| p != Path::new("-")) {
         return Ok(reader);
     }
@@ -56,4 +56,22 @@ pub fn buffer_if_stdin(
     std::io::Read::read_to_end(&mut reader, &mut bytes)
         .map_err(|e| CommandError::rejected(format!("cannot read standard input: {e}")))?;
     Ok(Box::new(std::io::Cursor::new(bytes)))
+}
+
+/// Reads and parses the lines of `reader` on a second thread, so parsing overlaps with the
+/// append transaction; yields the results in order. Stops early if the consumer goes away.
+pub fn parsed<T: Send + 'static>(
+    reader: Box<dyn BufRead + Send>,
+    parse: fn(usize, &str) -> Result<T, AppendError>,
+) -> impl Iterator<Item = Result<T, AppendError>> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(4096);
+    std::thread::spawn(move || {
+        for line in lines(reader) {
+            let item = line.and_then(|(number, text)| parse(number, &text));
+            if tx.send(item).is_err() {
+                break;
+            }
+        }
+    });
+    rx.into_iter()
 }

@@ -65,17 +65,42 @@ pub fn check(
 
 /// The state of a stream after `event` (already checked) is appended at `revision`.
 pub fn apply(state: Option<StreamState>, event: &Event, revision: u64) -> StreamState {
+    apply_parts(state, event.type_name(), event.at, revision)
+}
+
+/// [`apply`] from just what it reads: the event's type and time (for readers that do not
+/// decode whole events, such as `verify`).
+pub fn apply_parts(
+    state: Option<StreamState>,
+    type_name: &str,
+    at: At,
+    revision: u64,
+) -> StreamState {
     let mut state = state.unwrap_or_else(|| StreamState {
-        kind: opening_kind(event).unwrap_or(Kind::Unplanned),
+        kind: kind_opened_by(type_name).unwrap_or(Kind::Unplanned),
         revision,
-        opened_at: event.at,
+        opened_at: at,
         closed_by: None,
     });
     state.revision = revision;
-    if closes(event) && state.closed_by.is_none() {
-        state.closed_by = Some(event.type_name().to_string());
+    let closes = matches!(
+        type_name,
+        "resolved" | "maintenance_completed" | "maintenance_cancelled" | "service_retired"
+    );
+    if closes && state.closed_by.is_none() {
+        state.closed_by = Some(type_name.to_string());
     }
     state
+}
+
+/// The kind of stream an event of this type opens, if it opens one.
+fn kind_opened_by(type_name: &str) -> Option<Kind> {
+    match type_name {
+        "detected" | "impact_started" => Some(Kind::Unplanned),
+        "maintenance_scheduled" => Some(Kind::Maintenance),
+        "service_commissioned" | "service_retired" => Some(Kind::Service),
+        _ => None,
+    }
 }
 
 /// The effective event after applying an amendment's `set` to its target: the target's JSON
@@ -100,38 +125,7 @@ pub fn amend(target: &Event, set: &serde_json::Map<String, Value>) -> Result<Eve
 }
 
 fn opening_kind(event: &Event) -> Option<Kind> {
-    match &event.body {
-        Body::Detected { .. } | Body::ImpactStarted { .. } => Some(Kind::Unplanned),
-        Body::MaintenanceScheduled { .. } => Some(Kind::Maintenance),
-        Body::ServiceCommissioned {} | Body::ServiceRetired {} => Some(Kind::Service),
-        Body::Acknowledged {}
-        | Body::Escalated { .. }
-        | Body::VendorEngaged { .. }
-        | Body::VendorResponded { .. }
-        | Body::Diagnosed { .. }
-        | Body::ImpactChanged { .. }
-        | Body::RestoreStep { .. }
-        | Body::Restored { .. }
-        | Body::Resolved {}
-        | Body::Announced { .. }
-        | Body::ActionItem { .. }
-        | Body::Note { .. }
-        | Body::MaintenanceStarted {}
-        | Body::MaintenanceCompleted {}
-        | Body::MaintenanceCancelled {}
-        | Body::Amended { .. }
-        | Body::Retracted { .. } => None,
-    }
-}
-
-fn closes(event: &Event) -> bool {
-    matches!(
-        event.body,
-        Body::Resolved {}
-            | Body::MaintenanceCompleted {}
-            | Body::MaintenanceCancelled {}
-            | Body::ServiceRetired {}
-    )
+    kind_opened_by(event.type_name())
 }
 
 fn check_opening(stream: &Stream, event: &Event) -> Result<(), FieldError> {

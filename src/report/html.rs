@@ -569,7 +569,7 @@ mod tests {
         for (n, line) in lines.iter().enumerate() {
             let event = parse_line(line).expect("valid line").event;
             let seq = n as u64 + 1;
-            let id = new_id(recorded, &prev, seq, &event);
+            let id = new_id(recorded, &prev, seq);
             let stored = Stored::seal(seq, id, n as u64, recorded, event, &prev);
             prev = stored.hash;
             stream.push(stored);

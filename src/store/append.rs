@@ -238,7 +238,7 @@ impl<'t> Writer<'t> {
         self.check(state.as_ref(), &event)?;
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
-        let id = id.unwrap_or_else(|| record::new_id(ctx.now, &self.head.hash, seq, &event));
+        let id = id.unwrap_or_else(|| record::new_id(ctx.now, &self.head.hash, seq));
         let (stored, bytes) =
             Stored::seal_encoded(seq, id, revision, ctx.now, event, &self.head.hash);
         let appended = Appended::of(&stored, false);

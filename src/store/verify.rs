@@ -4,9 +4,10 @@
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{Head, Ledger, StoreError, decode_head};
 use crate::event::rules::{self, StreamState};
-use crate::record::{self, Stored};
+use crate::record::{self, Light};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What `verify` found on a sound ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,15 +38,31 @@ impl std::fmt::Display for Problem {
 
 impl Ledger {
     /// Checks the whole ledger. Storage failures are errors; inconsistencies are problems.
+    ///
+    /// One thread reads the log, recomputes the chain and folds the stream states; a second
+    /// checks every event against the id and stream indexes, in its own read transaction.
     pub fn verify(&self) -> Result<Report, StoreError> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Indexed>>(64);
+            let indexes = scope.spawn(move || self.check_indexes(rx));
+            let log = self.check_log(tx);
+            let from_indexes = indexes
+                .join()
+                .map_err(|_| self.corrupt("the index check failed"))??;
+            let mut report = log?;
+            report.problems.extend(from_indexes);
+            report.problems.sort_by_key(|p| p.seq.unwrap_or(u64::MAX));
+            Ok(report)
+        })
+    }
+
+    fn check_log(&self, indexes: SyncSender<Vec<Indexed>>) -> Result<Report, StoreError> {
         let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
             path: self.path.clone(),
             detail: e.to_string(),
         };
         let txn = self.db.begin_read().map_err(|e| storage(&e))?;
         let events = txn.open_table(EVENTS).map_err(|e| storage(&e))?;
-        let ids = txn.open_table(IDS).map_err(|e| storage(&e))?;
-        let streams = txn.open_table(STREAMS).map_err(|e| storage(&e))?;
         let states = txn.open_table(STREAM_STATE).map_err(|e| storage(&e))?;
         let meta = txn.open_table(META).map_err(|e| storage(&e))?;
 
@@ -57,24 +74,32 @@ impl Ledger {
         };
         let mut folded: HashMap<String, StreamState> = HashMap::new();
         let mut count = 0u64;
+        let mut batch = Vec::with_capacity(BATCH);
         for entry in events.iter().map_err(|e| storage(&e))? {
             let (key, bytes) = entry.map_err(|e| storage(&e))?;
             let seq = key.value();
             count += 1;
             if seq != prev.seq + 1 {
-                let what = if seq == prev.seq + 2 {
-                    format!("seq {} before it is missing", prev.seq + 1)
-                } else if seq > prev.seq + 2 {
-                    format!("seqs {} to {} before it are missing", prev.seq + 1, seq - 1)
-                } else {
-                    "is out of order".into()
+                let what = match seq.checked_sub(prev.seq + 1) {
+                    Some(1) => format!("seq {} before it is missing", prev.seq + 1),
+                    Some(_) => {
+                        format!("seqs {} to {} before it are missing", prev.seq + 1, seq - 1)
+                    }
+                    None => "is out of order".into(),
                 };
                 problem(Some(seq), what);
             }
-            let stored = match Stored::decode(bytes.value()) {
-                Ok(s) => s,
-                Err(e) => {
+            // The chain proves the content; the light view gives what the indexes need.
+            let bytes = bytes.value();
+            let (stored, canonical) = match (Light::read(bytes), record::canonical_of(bytes)) {
+                (Ok(light), Some(canonical)) => (light, canonical),
+                (Err(e), _) => {
                     problem(Some(seq), format!("cannot be read: {e}"));
+                    prev.seq = seq;
+                    continue;
+                }
+                (_, None) => {
+                    problem(Some(seq), "has no hash".into());
                     prev.seq = seq;
                     continue;
                 }
@@ -85,24 +110,14 @@ impl Ledger {
                     format!("is stored under seq {seq} but says seq {}", stored.seq),
                 );
             }
-            if record::chain(&prev.hash, &stored.canonical()) != stored.hash {
+            let hash = record::chain(&prev.hash, &canonical);
+            if record::hex(&hash) != stored.hash {
                 problem(
                     Some(seq),
                     "its hash does not match its content and the chain before it".into(),
                 );
             }
-            match ids.get(stored.id.as_u128()).map_err(|e| storage(&e))? {
-                Some(v) if v.value() == seq => {}
-                Some(v) => problem(
-                    Some(seq),
-                    format!("the id index sends {} to seq {}", stored.id, v.value()),
-                ),
-                None => problem(
-                    Some(seq),
-                    format!("its id {} is missing from the id index", stored.id),
-                ),
-            }
-            let key = stored.event.stream().key();
+            let key = stored.stream_key();
             let state = folded.remove(&key);
             let revision = state.as_ref().map_or(0, |s| s.revision + 1);
             if stored.revision != revision {
@@ -111,40 +126,27 @@ impl Ledger {
                     format!("has revision {}, expected {revision}", stored.revision),
                 );
             }
-            match streams
-                .get((key.as_str(), stored.revision))
-                .map_err(|e| storage(&e))?
-            {
-                Some(v) if v.value() == seq => {}
-                _ => problem(
-                    Some(seq),
-                    format!(
-                        "the stream index does not send ({key}, {}) to it",
-                        stored.revision
-                    ),
-                ),
+            let state = rules::apply_parts(state, &stored.type_name, stored.at, stored.revision);
+            batch.push(Indexed {
+                seq,
+                id: stored.id,
+                key: key.clone(),
+                revision: stored.revision,
+            });
+            if batch.len() == BATCH {
+                // A closed channel means the index thread failed; its error is reported on join.
+                let _ = indexes.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
-            folded.insert(key, rules::apply(state, &stored.event, stored.revision));
+            folded.insert(key, state);
+            // The chain continues from the hash as stored, so one damaged event is one problem.
             prev = Head {
                 seq,
-                hash: stored.hash,
+                hash: record::unhex(&stored.hash).unwrap_or(hash),
             };
         }
+        let _ = indexes.send(batch);
+        drop(indexes);
 
-        let id_count = ids.len().map_err(|e| storage(&e))?;
-        if id_count != count {
-            problem(
-                None,
-                format!("the id index has {id_count} entries for {count} events"),
-            );
-        }
-        let stream_count = streams.len().map_err(|e| storage(&e))?;
-        if stream_count != count {
-            problem(
-                None,
-                format!("the stream index has {stream_count} entries for {count} events"),
-            );
-        }
         let stored_head = match meta.get("head").map_err(|e| storage(&e))? {
             Some(v) => decode_head(v.value()),
             None => Some(Head {
@@ -179,7 +181,6 @@ impl Ledger {
                 );
             }
         }
-        problems.sort_by_key(|p| p.seq.unwrap_or(u64::MAX));
         Ok(Report {
             events: count,
             streams: folded.len() as u64,
@@ -187,4 +188,69 @@ impl Ledger {
             problems,
         })
     }
+
+    /// Checks that the id and stream indexes send each event's id and (stream, revision) to it,
+    /// and hold nothing else.
+    fn check_indexes(&self, events: Receiver<Vec<Indexed>>) -> Result<Vec<Problem>, StoreError> {
+        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        };
+        let txn = self.db.begin_read().map_err(|e| storage(&e))?;
+        let ids = txn.open_table(IDS).map_err(|e| storage(&e))?;
+        let streams = txn.open_table(STREAMS).map_err(|e| storage(&e))?;
+        let mut problems = Vec::new();
+        let mut count = 0u64;
+        for e in events.into_iter().flatten() {
+            count += 1;
+            let what = match ids.get(e.id.as_u128()).map_err(|e| storage(&e))? {
+                Some(v) if v.value() == e.seq => None,
+                Some(v) => Some(format!("the id index sends {} to seq {}", e.id, v.value())),
+                None => Some(format!("its id {} is missing from the id index", e.id)),
+            };
+            problems.extend(what.map(|what| Problem {
+                seq: Some(e.seq),
+                what,
+            }));
+            match streams
+                .get((e.key.as_str(), e.revision))
+                .map_err(|e| storage(&e))?
+            {
+                Some(v) if v.value() == e.seq => {}
+                _ => problems.push(Problem {
+                    seq: Some(e.seq),
+                    what: format!(
+                        "the stream index does not send ({}, {}) to it",
+                        e.key, e.revision
+                    ),
+                }),
+            }
+        }
+        let id_count = ids.len().map_err(|e| storage(&e))?;
+        if id_count != count {
+            problems.push(Problem {
+                seq: None,
+                what: format!("the id index has {id_count} entries for {count} events"),
+            });
+        }
+        let stream_count = streams.len().map_err(|e| storage(&e))?;
+        if stream_count != count {
+            problems.push(Problem {
+                seq: None,
+                what: format!("the stream index has {stream_count} entries for {count} events"),
+            });
+        }
+        Ok(problems)
+    }
 }
+
+/// What the index check needs of one event.
+struct Indexed {
+    seq: u64,
+    id: uuid::Uuid,
+    key: String,
+    revision: u64,
+}
+
+/// Events handed to the index thread at a time.
+const BATCH: usize = 1024;

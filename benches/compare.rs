@@ -1,0 +1,477 @@
+//! logbook beside the do-it-yourself alternative: incident events as JSON in SQLite (WAL,
+//! `synchronous=FULL`, the indexed columns a user would add, `json_extract` SQL for the
+//! figures). Every job runs as a whole process, repeated; the table shows medians and ratios.
+//!
+//! cargo bench --bench compare                       # 100k and 1M events
+//! cargo bench --bench compare -- --sizes 10000000 --runs 1
+//!
+//! The same binary is also the SQLite side's command-line tool (`compare sqlite JOB ...`) and a
+//! peak-memory meter (`compare rss CMD ...`), so both sides pay for a process start.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const LOGBOOK: &str = env!("CARGO_BIN_EXE_logbook");
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("sqlite") => sqlite::main(&args[1..]),
+        Some("rss") => rss(&args[1..]),
+        _ => bench(&args),
+    }
+}
+
+/// Runs a command and prints its peak resident memory in KiB (the only child of this process).
+fn rss(args: &[String]) {
+    let status = Command::new(&args[0])
+        .args(&args[1..])
+        .stdout(Stdio::null())
+        .status()
+        .expect("run");
+    assert!(status.success(), "{args:?} failed");
+    // SAFETY: getrusage writes into the struct we pass; RUSAGE_CHILDREN covers the child we waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    println!("{}", usage.ru_maxrss);
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn bench(args: &[String]) {
+    let sizes: Vec<u64> = flag(args, "--sizes")
+        .unwrap_or_else(|| "100000,1000000".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("--sizes: whole numbers"))
+        .collect();
+    let runs: usize = flag(args, "--runs").map_or(5, |r| r.parse().expect("--runs"));
+    let dir = PathBuf::from(flag(args, "--dir").unwrap_or_else(|| "target/bench-data".into()));
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let me = std::env::current_exe().expect("own path");
+    println!(
+        "logbook vs DIY SQLite, whole processes, median of {runs} runs (big jobs: of {} runs)",
+        runs.min(3)
+    );
+    println!(
+        "machine: {} cores; {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        first_line("/proc/cpuinfo", "model name")
+    );
+    println!();
+    println!("| events | job | logbook | sqlite | ratio | target | met |");
+    println!("|---:|---|---:|---:|---:|---|---|");
+    for events in sizes {
+        let file = dir.join(format!("events-{events}.jsonl"));
+        generate(&file, events);
+        Sizes {
+            events,
+            file,
+            dir: dir.clone(),
+            runs,
+            me: me.clone(),
+        }
+        .run();
+    }
+}
+
+fn first_line(path: &str, key: &str) -> String {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with(key))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+fn generate(file: &Path, events: u64) {
+    if file.exists() {
+        return;
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file).expect("create"));
+    logbook::synth::write(events / 10, 200, 1, &mut out).expect("generate");
+}
+
+struct Sizes {
+    events: u64,
+    file: PathBuf,
+    dir: PathBuf,
+    runs: usize,
+    me: PathBuf,
+}
+
+/// Median wall time of `runs` runs of `cmd()`, with `before()` run untimed before each.
+fn median(runs: usize, mut before: impl FnMut(), mut cmd: impl FnMut() -> Command) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            before();
+            let mut c = cmd();
+            let start = Instant::now();
+            let out = c
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+                .expect("run");
+            let took = start.elapsed();
+            assert!(
+                out.status.success(),
+                "{c:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            took
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+fn row(
+    events: u64,
+    job: &str,
+    ours: String,
+    theirs: String,
+    ratio: Option<f64>,
+    target: &str,
+    met: Option<bool>,
+) {
+    let ratio = ratio.map_or("-".into(), |r| format!("{r:.2}"));
+    let met = met.map_or("-", |m| if m { "yes" } else { "**no**" });
+    println!("| {events} | {job} | {ours} | {theirs} | {ratio} | {target} | {met} |");
+}
+
+impl Sizes {
+    fn logbook(&self, ledger: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(LOGBOOK);
+        c.arg("--ledger")
+            .arg(ledger)
+            .args(args)
+            .env("LOGBOOK_ACTOR", "bench");
+        c
+    }
+
+    fn sqlite(&self, db: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.me);
+        c.arg("sqlite").arg(args[0]).arg(db).args(&args[1..]);
+        c
+    }
+
+    fn run(&self) {
+        let n = self.events;
+        let big = self.runs.min(3);
+        let ledger = self.dir.join(format!("ledger-{n}.redb"));
+        let db = self.dir.join(format!("diy-{n}.sqlite"));
+        let file = self.file.to_str().expect("utf-8 path");
+        let fresh_ledger = || {
+            let _ = std::fs::remove_file(&ledger);
+            let ok = self
+                .logbook(&ledger, &["init"])
+                .stdout(Stdio::null())
+                .status()
+                .expect("init")
+                .success();
+            assert!(ok);
+        };
+        let fresh_db = || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        };
+        let ours = median(big, fresh_ledger, || {
+            self.logbook(&ledger, &["append", "--quiet", file])
+        });
+        let theirs = median(big, fresh_db, || self.sqlite(&db, &["import", file]));
+        let r = ours.as_secs_f64() / theirs.as_secs_f64();
+        row(
+            n,
+            "import the file (append)",
+            ms(ours),
+            ms(theirs),
+            Some(r),
+            "<= 1.0 (aim 0.5)",
+            Some(r <= 1.0),
+        );
+
+        let rss_ours = self.rss(|| {
+            fresh_ledger();
+            self.logbook(&ledger, &["append", "--quiet", file])
+        });
+        let rss_theirs = self.rss(|| {
+            fresh_db();
+            self.sqlite(&db, &["import", file])
+        });
+        row(
+            n,
+            "peak memory of the import",
+            mib(rss_ours),
+            mib(rss_theirs),
+            Some(rss_ours as f64 / rss_theirs as f64),
+            "<= 1 GiB (aim 256 MiB)",
+            Some(rss_ours <= 1 << 20),
+        );
+
+        let export = self.dir.join(format!("export-{n}.jsonl"));
+        let out = std::fs::File::create(&export).expect("export file");
+        assert!(
+            self.logbook(&ledger, &["export"])
+                .stdout(out)
+                .status()
+                .expect("export")
+                .success()
+        );
+        let (ledger_bytes, export_bytes, db_bytes) = (size(&ledger), size(&export), size(&db));
+        let per = |b: u64| format!("{} B/event", b / n);
+        row(
+            n,
+            "bytes on disk per event",
+            per(ledger_bytes),
+            per(db_bytes),
+            Some(ledger_bytes as f64 / db_bytes as f64),
+            "ledger <= 2x its export",
+            Some(ledger_bytes <= 2 * export_bytes),
+        );
+        row(
+            n,
+            "ledger / its JSON Lines export",
+            format!("{:.2}x", ledger_bytes as f64 / export_bytes as f64),
+            "-".into(),
+            None,
+            "<= 2.0",
+            Some(ledger_bytes <= 2 * export_bytes),
+        );
+
+        let note = r#"{"type":"note","incident":"inc-0000001","at":"2026-11-25T12:00:00Z","text":"bench"}"#;
+        let ours = median(
+            self.runs,
+            || {},
+            || {
+                self.logbook(
+                    &ledger,
+                    &[
+                        "add",
+                        "note",
+                        "--incident",
+                        "inc-0000001",
+                        "--text",
+                        "bench",
+                    ],
+                )
+            },
+        );
+        let theirs = median(self.runs, || {}, || self.sqlite(&db, &["insert", note]));
+        let r = ours.as_secs_f64() / theirs.as_secs_f64();
+        row(
+            n,
+            "one durable append",
+            ms(ours),
+            ms(theirs),
+            Some(r),
+            "<= 1.2x",
+            Some(r <= 1.2),
+        );
+
+        for (job, args, sql, limit) in [
+            (
+                "stats --service (MTTR of one service)",
+                vec!["stats", "--service", "svc-001"],
+                vec!["mttr", "svc-001"],
+                Some(50.0),
+            ),
+            (
+                "streak --service",
+                vec!["streak", "--service", "svc-001"],
+                vec!["streak", "svc-001"],
+                Some(50.0),
+            ),
+            (
+                "report of one incident",
+                vec!["report", "inc-0000001"],
+                vec!["report", "inc-0000001"],
+                None,
+            ),
+        ] {
+            let ours = median(self.runs, || {}, || self.logbook(&ledger, &args));
+            let theirs = median(self.runs, || {}, || self.sqlite(&db, &sql));
+            let target = limit.map_or("-".into(), |l| format!("<= {l} ms"));
+            let met = limit.map(|l| ours.as_secs_f64() * 1000.0 <= l);
+            row(
+                n,
+                job,
+                ms(ours),
+                ms(theirs),
+                Some(ours.as_secs_f64() / theirs.as_secs_f64()),
+                &target,
+                met,
+            );
+        }
+        let ours = median(big, || {}, || self.logbook(&ledger, &["verify"]));
+        let theirs = median(big, || {}, || self.sqlite(&db, &["verify"]));
+        row(
+            n,
+            "verify (sqlite: integrity_check)",
+            ms(ours),
+            ms(theirs),
+            Some(ours.as_secs_f64() / theirs.as_secs_f64()),
+            "<= 3 s",
+            Some(ours.as_secs_f64() <= 3.0),
+        );
+        let ours = median(big, || {}, || self.logbook(&ledger, &["rebuild"]));
+        let theirs = median(big, || {}, || self.sqlite(&db, &["rebuild"]));
+        row(
+            n,
+            "rebuild (sqlite: REINDEX)",
+            ms(ours),
+            ms(theirs),
+            Some(ours.as_secs_f64() / theirs.as_secs_f64()),
+            "<= 10 s",
+            Some(ours.as_secs_f64() <= 10.0),
+        );
+    }
+
+    /// Peak RSS in KiB of the command `prepare` returns (it also resets the files).
+    fn rss(&self, prepare: impl FnOnce() -> Command) -> u64 {
+        let cmd = prepare();
+        let mut wrapper = Command::new(&self.me);
+        wrapper
+            .arg("rss")
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            if let Some(v) = v {
+                wrapper.env(k, v);
+            }
+        }
+        let out = wrapper.output().expect("rss");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("kib")
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{} MiB", kib / 1024)
+}
+
+fn size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The do-it-yourself side: what a user who keeps events as JSON in SQLite would write.
+mod sqlite {
+    use rusqlite::{Connection, params};
+    use std::io::BufRead;
+
+    fn open(path: &str) -> Connection {
+        let db = Connection::open(path).expect("open sqlite");
+        db.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+             CREATE TABLE IF NOT EXISTS events(
+                 seq INTEGER PRIMARY KEY, body TEXT NOT NULL,
+                 incident TEXT, type TEXT, at TEXT);
+             CREATE INDEX IF NOT EXISTS events_incident ON events(incident, at);
+             CREATE INDEX IF NOT EXISTS events_type ON events(type);",
+        )
+        .expect("schema");
+        db
+    }
+
+    const INSERT: &str = "INSERT INTO events(body, incident, type, at) VALUES (?1, json_extract(?1, '$.incident'), json_extract(?1, '$.type'), json_extract(?1, '$.at'))";
+
+    /// The incidents of one service: its detections, through json_each over `services`.
+    const OF_SERVICE: &str = "SELECT DISTINCT e.incident FROM events e, json_each(e.body, '$.services') s WHERE e.type = 'detected' AND s.value = ?1";
+
+    pub fn main(args: &[String]) {
+        let (job, path) = (args[0].as_str(), args[1].as_str());
+        let mut db = open(path);
+        match job {
+            "import" => {
+                let file = std::fs::File::open(&args[2]).expect("input");
+                let tx = db.transaction().expect("tx");
+                {
+                    let mut insert = tx.prepare(INSERT).expect("prepare");
+                    for line in std::io::BufReader::new(file).lines() {
+                        insert
+                            .execute(params![line.expect("line")])
+                            .expect("insert");
+                    }
+                }
+                tx.commit().expect("commit");
+                db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+                    .expect("checkpoint");
+            }
+            "insert" => {
+                db.execute(INSERT, params![args[2]]).expect("insert");
+            }
+            "mttr" => {
+                let sql = format!(
+                    "WITH inc AS ({OF_SERVICE}),
+                     start AS (SELECT incident, MIN(at) t FROM events WHERE incident IN inc AND type IN ('detected','impact_started') GROUP BY incident),
+                     fin AS (SELECT incident, MIN(at) t FROM events WHERE incident IN inc AND type = 'restored' AND coalesce(json_extract(body, '$.level'), 'full') = 'full' GROUP BY incident)
+                     SELECT avg((julianday(fin.t) - julianday(start.t)) * 86400), count(*) FROM start JOIN fin USING (incident)"
+                );
+                let (mttr, count): (Option<f64>, i64) = db
+                    .query_row(&sql, params![args[2]], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .expect("mttr");
+                println!("{count} incidents, MTTR {mttr:?} s");
+            }
+            "streak" => {
+                let sql = format!(
+                    "WITH inc AS ({OF_SERVICE}),
+                     outage AS (SELECT incident, MIN(at) s,
+                                (SELECT MIN(at) FROM events f WHERE f.incident = e.incident AND f.type IN ('resolved') ) t
+                                FROM events e WHERE incident IN inc AND type = 'detected' GROUP BY incident)
+                     SELECT max(julianday(date(s)) - julianday(date(prev_end))), julianday('now') - julianday(max(date(t)))
+                     FROM (SELECT s, t, lag(t) OVER (ORDER BY s) prev_end FROM outage)"
+                );
+                let (record, since): (Option<f64>, Option<f64>) = db
+                    .query_row(&sql, params![args[2]], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .expect("streak");
+                println!("record {record:?} days, since last {since:?} days");
+            }
+            "report" => {
+                let mut q = db
+                    .prepare("SELECT body FROM events WHERE incident = ?1 ORDER BY at")
+                    .expect("prepare");
+                let rows: Vec<String> = q
+                    .query_map(params![args[2]], |r| r.get(0))
+                    .expect("query")
+                    .map(|r| r.expect("row"))
+                    .collect();
+                for r in rows {
+                    println!("{r}");
+                }
+            }
+            "verify" => {
+                let ok: String = db
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .expect("check");
+                assert_eq!(ok, "ok");
+            }
+            "rebuild" => db.execute_batch("REINDEX;").expect("reindex"),
+            other => panic!("unknown sqlite job {other}"),
+        }
+    }
+}
