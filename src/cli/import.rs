@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let reader = input::open(Some(&args.file))?;
-    let ledger = ctx.open()?;
+    let mut ledger = ctx.open()?;
     let lines = input::parsed(reader, |number, text| {
         let stored = Stored::decode(text.as_bytes()).map_err(|error| AppendError::Rejected {
             line: number,
@@ -33,6 +33,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         Ok((number, stored))
     });
     let count = ledger.import(lines)?;
+    if count >= super::COMPACT_AFTER as u64 {
+        ledger.compact()?;
+    }
     let head = ledger.head()?;
     let hash = logbook::store::record::hex(&head.hash);
     match format {

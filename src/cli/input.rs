@@ -13,7 +13,12 @@ pub fn open(file: Option<&Path>) -> Result<Box<dyn BufRead + Send>, CommandError
             let f = std::fs::File::open(path).map_err(|e| {
                 CommandError::rejected(format!("cannot read {}: {e}", path.display()))
             })?;
-            Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = super::progress::bytes(size, "reading");
+            Ok(Box::new(BufReader::with_capacity(
+                1 << 16,
+                bar.wrap_read(f),
+            )))
         }
         _ => {
             let stdin = std::io::stdin();

@@ -13,6 +13,7 @@ mod input;
 mod log;
 mod output;
 mod policy;
+mod progress;
 mod rebuild;
 mod report;
 mod stats;
@@ -92,6 +93,9 @@ enum Command {
     Rebuild(rebuild::Args),
     Demo(demo::Args),
 }
+
+/// Appends and imports of at least this many events compact the file afterwards.
+const COMPACT_AFTER: usize = 10_000;
 
 /// What every command may need: where the ledger is, how to show things, the clock, who writes.
 pub struct Context {

@@ -17,7 +17,12 @@ pub struct Args {}
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let ledger = ctx.open()?;
-    let done = ledger.rebuild()?;
+    let bar = super::progress::events(0, "rebuilding");
+    let done = ledger.rebuild_with(&|streams, total| {
+        bar.set_length(total);
+        bar.set_position(streams);
+    })?;
+    bar.finish_and_clear();
     match format {
         Format::Json => {
             out.json(&serde_json::json!({ "streams": done.streams, "incidents": done.incidents }))

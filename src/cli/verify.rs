@@ -20,7 +20,9 @@ pub struct Args {}
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let ledger = ctx.open()?;
-    let report = ledger.verify()?;
+    let bar = super::progress::events(ledger.len()?, "verifying");
+    let report = ledger.verify_with(&|done| bar.set_position(done))?;
+    bar.finish_and_clear();
     let hash = hex(&report.head.hash);
     if format == Format::Json {
         let problems: Vec<_> = report

@@ -82,6 +82,11 @@ pub struct Rebuilt {
 impl Ledger {
     /// Drops every projection table and folds every stream again, in one transaction.
     pub fn rebuild(&self) -> Result<Rebuilt, StoreError> {
+        self.rebuild_with(&|_, _| {})
+    }
+
+    /// [`Ledger::rebuild`], calling `progress` with streams done and streams in all.
+    pub fn rebuild_with(&self, progress: &dyn Fn(u64, u64)) -> Result<Rebuilt, StoreError> {
         let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
             path: self.path.clone(),
             detail: e.to_string(),
@@ -108,6 +113,7 @@ impl Ledger {
                     keys.push(key.to_string());
                 }
             }
+            let total = keys.len() as u64;
             for key in keys {
                 let stream = load_stream(&streams, &events, &key).map_err(|e| storage(&e))?;
                 let mut state = None;
@@ -121,6 +127,9 @@ impl Ledger {
                         .map_err(|e| storage(&e))?;
                 }
                 done.streams += 1;
+                if done.streams % 1024 == 0 {
+                    progress(done.streams, total);
+                }
                 if !key.starts_with('@') {
                     projections
                         .refresh(&key, &stream)

@@ -42,10 +42,15 @@ impl Ledger {
     /// One thread reads the log, recomputes the chain and folds the stream states; a second
     /// checks every event against the id and stream indexes, in its own read transaction.
     pub fn verify(&self) -> Result<Report, StoreError> {
+        self.verify_with(&|_| {})
+    }
+
+    /// [`Ledger::verify`], calling `progress` with the number of events read so far.
+    pub fn verify_with(&self, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, StoreError> {
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Indexed>>(64);
             let indexes = scope.spawn(move || self.check_indexes(rx));
-            let log = self.check_log(tx);
+            let log = self.check_log(tx, progress);
             let from_indexes = indexes
                 .join()
                 .map_err(|_| self.corrupt("the index check failed"))??;
@@ -56,7 +61,11 @@ impl Ledger {
         })
     }
 
-    fn check_log(&self, indexes: SyncSender<Vec<Indexed>>) -> Result<Report, StoreError> {
+    fn check_log(
+        &self,
+        indexes: SyncSender<Vec<Indexed>>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Report, StoreError> {
         let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
             path: self.path.clone(),
             detail: e.to_string(),
@@ -134,6 +143,7 @@ impl Ledger {
                 revision: stored.revision,
             });
             if batch.len() == BATCH {
+                progress(count);
                 // A closed channel means the index thread failed; its error is reported on join.
                 let _ = indexes.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
