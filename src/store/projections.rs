@@ -127,7 +127,7 @@ impl Ledger {
                         .map_err(|e| storage(&e))?;
                 }
                 done.streams += 1;
-                if done.streams % 1024 == 0 {
+                if done.streams.is_multiple_of(1024) {
                     progress(done.streams, total);
                 }
                 if !key.starts_with('@') {
