@@ -134,7 +134,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             logbook::store::AppendError::Rejected { error, .. } => flag_error(&error, &args.kind),
             other => other.into(),
         })?;
-    super::append::print(&appended, format, false, out)
+    let mut tally = super::append::Tally::default();
+    appended.iter().for_each(|a| tally.add(a));
+    super::append::print(&appended, &tally, format, false, out)
 }
 
 /// The JSON object the flags stand for.

@@ -45,11 +45,61 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         })?;
         Ok(Line { number, submission })
     });
-    let appended = ledger.append(lines, &ctx.append_context())?;
-    if appended.len() >= super::COMPACT_AFTER {
+    // Receipts are printed after the commit; a quiet text append keeps only the tally.
+    let keep = format == Format::Json || !args.quiet;
+    let mut receipts = Vec::new();
+    let mut tally = Tally::default();
+    ledger.append_each(lines, &ctx.append_context(), &mut |a| {
+        tally.add(&a);
+        if keep {
+            receipts.push(a);
+        }
+    })?;
+    if tally.new + tally.duplicates >= super::COMPACT_AFTER as u64 {
         ledger.compact()?;
     }
-    print(&appended, format, args.quiet, out)
+    print(&receipts, &tally, format, args.quiet, out)
+}
+
+/// What an append did, in numbers.
+#[derive(Default)]
+pub struct Tally {
+    new: u64,
+    duplicates: u64,
+    first: Option<u64>,
+    last: Option<u64>,
+}
+
+impl Tally {
+    pub fn add(&mut self, a: &Appended) {
+        if a.duplicate {
+            self.duplicates += 1;
+        } else {
+            self.new += 1;
+            self.first.get_or_insert(a.seq);
+            self.last = Some(a.seq);
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.new, self.first, self.last) {
+            (1, Some(seq), _) => write!(f, "appended 1 event (seq {seq})")?,
+            (n, Some(first), Some(last)) => {
+                write!(f, "appended {n} events (seq {first} to {last})")?
+            }
+            _ => write!(f, "appended 0 events")?,
+        }
+        if self.duplicates > 0 {
+            write!(
+                f,
+                "; {} already stored with the same id and content, left as they were",
+                self.duplicates
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The receipt of one event (`--format json`, one line each).
@@ -67,9 +117,10 @@ struct Receipt<'a> {
     status: &'a str,
 }
 
-/// Prints receipts: JSON lines, or aligned text followed by a summary.
+/// Prints receipts: JSON lines, or aligned text (unless `quiet`) and the tally.
 pub fn print(
     appended: &[Appended],
+    tally: &Tally,
     format: Format,
     quiet: bool,
     out: &mut Out,
@@ -110,26 +161,5 @@ pub fn print(
             .collect();
         out.table(&rows)?;
     }
-    out.line(summary(appended))
-}
-
-fn summary(appended: &[Appended]) -> String {
-    let dups = appended.iter().filter(|a| a.duplicate).count();
-    let new: Vec<&Appended> = appended.iter().filter(|a| !a.duplicate).collect();
-    let mut text = match (new.first(), new.last()) {
-        (Some(first), _) if new.len() == 1 => format!("appended 1 event (seq {})", first.seq),
-        (Some(first), Some(last)) => format!(
-            "appended {} events (seq {} to {})",
-            new.len(),
-            first.seq,
-            last.seq
-        ),
-        _ => "appended 0 events".to_string(),
-    };
-    if dups > 0 {
-        text.push_str(&format!(
-            "; {dups} already stored with the same id and content, left as they were"
-        ));
-    }
-    text
+    out.line(tally.to_string())
 }

@@ -65,14 +65,27 @@ impl Ledger {
         lines: impl IntoIterator<Item = Result<Line, AppendError>>,
         ctx: &AppendContext,
     ) -> Result<Vec<Appended>, AppendError> {
+        let mut out = Vec::new();
+        self.append_each(lines, ctx, &mut |a| out.push(a))?;
+        Ok(out)
+    }
+
+    /// [`Ledger::append`], handing each line's outcome to `each` instead of keeping them all
+    /// (a ten-million-line append need not hold ten million receipts). Outcomes are only
+    /// final once this returns `Ok`: on an error nothing was written.
+    pub fn append_each(
+        &self,
+        lines: impl IntoIterator<Item = Result<Line, AppendError>>,
+        ctx: &AppendContext,
+        each: &mut dyn FnMut(Appended),
+    ) -> Result<(), AppendError> {
         self.write(|w| {
-            let mut out = Vec::new();
             for line in lines {
                 let line = line?;
                 let number = line.number;
-                out.push(w.admit(line, ctx).map_err(|e| e.at_line(number))?);
+                each(w.admit(line, ctx).map_err(|e| e.at_line(number))?);
             }
-            Ok(out)
+            Ok(())
         })
     }
 
