@@ -38,9 +38,12 @@ pub struct Correction {
 pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
     let retracted: HashSet<Uuid> = stream
         .iter()
-        .filter_map(|s| match &s.event.body {
-            Body::Retracted { target, .. } => Some(*target),
-            _ => None,
+        .filter_map(|s| {
+            if let Body::Retracted { target, .. } = &s.event.body {
+                Some(*target)
+            } else {
+                None
+            }
         })
         .collect();
     let mut amendments: HashMap<Uuid, Vec<&Stored>> = HashMap::new();

@@ -254,11 +254,14 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
 fn vendors(events: &[Effective]) -> Vec<Vendor> {
     let mut out: Vec<Vendor> = Vec::new();
     for e in events {
-        let (name, engaged, ticket) = match &e.event.body {
-            Body::VendorEngaged { vendor, ticket, .. } => (vendor, true, ticket.clone()),
-            Body::VendorResponded { vendor, .. } => (vendor, false, None),
-            _ => continue,
-        };
+        let (name, engaged, ticket) =
+            if let Body::VendorEngaged { vendor, ticket, .. } = &e.event.body {
+                (vendor, true, ticket.clone())
+            } else if let Body::VendorResponded { vendor, .. } = &e.event.body {
+                (vendor, false, None)
+            } else {
+                continue;
+            };
         let at = Stamp {
             at: e.event.at,
             approximate: e.event.approximate,
@@ -292,9 +295,12 @@ fn vendors(events: &[Effective]) -> Vec<Vendor> {
 fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
     let detected_level = events
         .iter()
-        .find_map(|e| match &e.event.body {
-            Body::Detected { level, .. } => Some(level.unwrap_or(Level::MajorOutage)),
-            _ => None,
+        .find_map(|e| {
+            if let Body::Detected { level, .. } = &e.event.body {
+                Some(level.unwrap_or(Level::MajorOutage))
+            } else {
+                None
+            }
         })
         .unwrap_or(Level::MajorOutage);
     let mut current: BTreeMap<String, (Level, Stamp)> = BTreeMap::new();

@@ -25,10 +25,10 @@ pub fn fold(name: &str, stream: &[Stored]) -> Service {
             at: e.event.at,
             approximate: e.event.approximate,
         };
-        match e.event.body {
-            Body::ServiceCommissioned {} => service.commissioned = Some(stamp),
-            Body::ServiceRetired {} => service.retired = Some(stamp),
-            _ => {}
+        if matches!(e.event.body, Body::ServiceCommissioned {}) {
+            service.commissioned = Some(stamp);
+        } else if matches!(e.event.body, Body::ServiceRetired {}) {
+            service.retired = Some(stamp);
         }
     }
     service
