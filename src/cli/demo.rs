@@ -25,9 +25,11 @@ pub struct Args {}
 
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     ctx.formats(&[Format::Text])?;
-    let path = match &ctx.ledger {
-        Some(path) => path.clone(),
-        None => temporary()?,
+    // Only a ledger named with --ledger on this command line; never LOGBOOK_LEDGER's or the
+    // default one, which may be the user's own.
+    let path = match (&ctx.ledger, ctx.ledger_typed) {
+        (Some(path), true) => path.clone(),
+        _ => temporary()?,
     };
     let ledger = if path.exists() {
         Ledger::open(&path, ctx.wait)?

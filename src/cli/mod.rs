@@ -21,7 +21,7 @@ mod streak;
 mod timeline;
 mod verify;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use error::{CommandError, exit};
 use logbook::store::{AppendContext, Ledger};
 use output::Out;
@@ -100,6 +100,8 @@ const COMPACT_AFTER: usize = 10_000;
 /// What every command may need: where the ledger is, how to show things, the clock, who writes.
 pub struct Context {
     ledger: Option<PathBuf>,
+    /// `--ledger` was given on the command line (not from `LOGBOOK_LEDGER`).
+    ledger_typed: bool,
     format: Format,
     wait: Duration,
     actor: Option<String>,
@@ -197,8 +199,14 @@ fn now() -> Result<OffsetDateTime, CommandError> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|m| {
+        // Whether --ledger was typed (not taken from LOGBOOK_LEDGER): the demo writes only
+        // into a ledger named on its command line.
+        let typed = m.value_source("ledger") == Some(clap::parser::ValueSource::CommandLine);
+        Cli::from_arg_matches(&m).map(|cli| (cli, typed))
+    });
+    let (cli, ledger_typed) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
                 exit::USAGE
@@ -212,7 +220,7 @@ pub fn main() -> ExitCode {
     // redb may panic on a file damaged outside it; that is a corrupt ledger (exit 3), not a
     // crash, and the user sees one error line, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
-    match std::panic::catch_unwind(|| run(cli)) {
+    match std::panic::catch_unwind(|| run(cli, ledger_typed)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => report(e),
         Err(panic) => {
@@ -222,14 +230,14 @@ pub fn main() -> ExitCode {
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown failure");
             report(
-                CommandError::new(exit::UNAVAILABLE, format!("the ledger file is damaged (or logbook has a bug): {detail}"))
+                CommandError::new(exit::UNAVAILABLE, format!("internal error (a damaged ledger file, or a bug in logbook): {detail}"))
                     .hint("run `logbook verify`; restore from an export with `logbook import` into a new ledger"),
             )
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), CommandError> {
+fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
     if !(cli.wait.is_finite() && cli.wait >= 0.0) {
         return Err(CommandError::usage(format!(
             "--wait: `{}` is not a number of seconds >= 0",
@@ -238,8 +246,11 @@ fn run(cli: Cli) -> Result<(), CommandError> {
     }
     let ctx = Context {
         ledger: cli.ledger,
+        ledger_typed,
         format: cli.format,
-        wait: Duration::from_secs_f64(cli.wait),
+        wait: Duration::try_from_secs_f64(cli.wait).map_err(|_| {
+            CommandError::usage(format!("--wait: {} seconds is too long", cli.wait))
+        })?,
         actor: cli.actor,
         now: now()?,
     };

@@ -47,7 +47,17 @@ pub fn check(
             target: id, set, ..
         } => {
             let target = check_target(&stream, target, &id.to_string(), ty)?;
-            amend(target, set).map(|_| ())
+            let amended = amend(target, set)?;
+            // The corrected event must keep the rules its original kept.
+            if let Some(state) = state
+                && let Err(e) = check_time(&stream, state, &amended)
+            {
+                return Err(FieldError {
+                    field: format!("set.{}", e.field),
+                    ..e
+                });
+            }
+            Ok(())
         }
         Body::Retracted { target: id, .. } => {
             let target = check_target(&stream, target, &id.to_string(), ty)?;
@@ -187,6 +197,12 @@ fn check_open_stream(
         return Err(FieldError::new("type", format!("{stream} is {kind}; {ty} does not belong to it"))
             .with_hint("record an outage during maintenance (or maintenance after an outage) as its own incident"));
     }
+    check_time(stream, state, event)
+}
+
+/// `restored` and `resolved` may not precede the stream's first event.
+fn check_time(stream: &Stream, state: &StreamState, event: &Event) -> Result<(), FieldError> {
+    let ty = event.type_name();
     if matches!(event.body, Body::Restored { .. } | Body::Resolved {})
         && event.at.compare(&state.opened_at).is_lt()
     {

@@ -66,11 +66,24 @@ fn appending_the_same_ids_again_changes_nothing() {
     assert_eq!(env.export(), before);
     // A retry by someone else (another default actor) is still the same event.
     let other = env
-        .command(&["append"])
+        .command(&["append", "--format", "json"])
         .env("LOGBOOK_ACTOR", "cron")
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
-    assert_eq!(other.status.code(), Some(0));
+    std::io::Write::write_all(&mut other.stdin.as_ref().unwrap(), SEED.as_bytes()).unwrap();
+    let out = other.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let receipts = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(receipts.lines().count(), SEED.lines().count());
+    assert!(
+        receipts
+            .lines()
+            .all(|l| l.contains(r#""status":"duplicate""#)),
+        "{receipts}"
+    );
+    assert_eq!(env.export(), before);
 }
 
 #[test]

@@ -30,18 +30,29 @@ fn the_demo_tells_the_story_from_the_projections() {
             .starts_with("Sononaco, 2008-2011: 0 events appended (44 already there)"),
         "{again}"
     );
-    // Without --ledger the demo never touches the default ledger.
-    let mut cmd = env.command(&["demo"]);
-    cmd.env_remove("LOGBOOK_LEDGER");
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(!env.path("xdg/logbook/ledger.redb").exists());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let path = stderr
-        .trim()
-        .strip_prefix("demo ledger: ")
-        .expect("says where");
-    std::fs::remove_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+    // Without --ledger on its command line the demo touches neither the default ledger nor
+    // the one LOGBOOK_LEDGER names (the harness sets it): it makes a temporary one.
+    let user = Env::new();
+    user.append(crate::common::SEED.lines().next().unwrap())
+        .ok();
+    let before = user.export();
+    for env_ledger in [true, false] {
+        let mut cmd = user.command(&["demo"]);
+        if !env_ledger {
+            cmd.env_remove("LOGBOOK_LEDGER");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let path = stderr
+            .trim()
+            .strip_prefix("demo ledger: ")
+            .expect("says where");
+        assert!(path.contains("logbook-demo-"), "{path}");
+        std::fs::remove_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+    }
+    assert_eq!(user.export(), before, "the user's ledger is untouched");
+    assert!(!user.path("xdg/logbook/ledger.redb").exists());
 }
 
 #[test]

@@ -67,6 +67,14 @@ const CASES: &[(&str, &[&str], &str)] = &[
         r#"{"type":"retracted","service":"web-1","at":"2011-06-17","target":"0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f42"}"#,
     ),
     (
+        "an amendment keeps restored after the first event",
+        &[
+            OPEN,
+            r#"{"type":"restored","incident":"net","at":"2011-06-16T07:05:00-04:00","id":"0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f44"}"#,
+        ],
+        r#"{"type":"amended","incident":"net","at":"2011-06-17","target":"0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f44","set":{"at":"2000-01-01"}}"#,
+    ),
+    (
         "maintenance events stay in maintenance",
         &[OPEN],
         r#"{"type":"maintenance_started","incident":"net","at":"2011-06-16T04:00:00-04:00"}"#,
@@ -101,9 +109,12 @@ fn every_ledger_rule_is_enforced_with_a_precise_message() {
         // The same line inside a larger batch is rejected with its own line number.
         let batch = env.append(&format!(
             "{}\n{bad}\n",
-            r#"{"type":"note","incident":"other","at":"2011-06-16","text":"x"}"#
+            r#"{"type":"detected","incident":"other","at":"2011-06-16","services":["x"]}"#
         ));
-        assert_eq!(batch.code, 1);
+        assert!(
+            batch.code(1).stderr.starts_with("error: line 2: "),
+            "{rule}: the error names the bad line"
+        );
         assert_eq!(env.export(), before, "{rule}: nothing of the batch written");
         report.push_str(&format!("## {rule}\n{}\n", run.stderr));
     }
