@@ -40,16 +40,7 @@ impl Stored {
         event: Event,
         prev: &Hash,
     ) -> Stored {
-        let mut stored = Stored {
-            seq,
-            id,
-            revision,
-            recorded_at,
-            event,
-            hash: GENESIS,
-        };
-        stored.hash = chain(prev, &stored.canonical());
-        stored
+        Stored::seal_encoded(seq, id, revision, recorded_at, event, prev).0
     }
 
     /// The bytes that are hashed: the stored object without `hash`.

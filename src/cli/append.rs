@@ -55,10 +55,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             receipts.push(a);
         }
     })?;
-    if tally.new + tally.duplicates >= super::COMPACT_AFTER as u64 {
-        ledger.compact()?;
+    // The events are committed: say so before tidying the file, which may fail harmlessly.
+    print(&receipts, &tally, format, args.quiet, out)?;
+    out.flush()?;
+    if tally.new >= super::COMPACT_AFTER as u64 {
+        super::compact(&mut ledger);
     }
-    print(&receipts, &tally, format, args.quiet, out)
+    Ok(())
 }
 
 /// What an append did, in numbers.

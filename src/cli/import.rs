@@ -33,9 +33,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         Ok((number, stored))
     });
     let count = ledger.import(lines)?;
-    if count >= super::COMPACT_AFTER as u64 {
-        ledger.compact()?;
-    }
+
     let head = ledger.head()?;
     let hash = logbook::store::record::hex(&head.hash);
     match format {
@@ -46,5 +44,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             "imported {count} events; head seq {} sha256 {hash}",
             head.seq
         )),
+    }?;
+    out.flush()?;
+    if count >= super::COMPACT_AFTER as u64 {
+        super::compact(&mut ledger);
     }
+    Ok(())
 }

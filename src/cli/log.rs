@@ -94,7 +94,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     };
     match &filter.incident {
         // One incident: read its stream through the index, not the whole log.
-        Some(key) => ledger.for_each_in_stream(key.as_str(), &mut keep)?,
+        Some(key) => ledger
+            .stream(key.as_str())?
+            .into_iter()
+            .try_for_each(&mut keep)?,
         None => ledger.for_each(&mut keep)?,
     }
     if format == Format::Json {

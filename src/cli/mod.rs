@@ -97,6 +97,13 @@ enum Command {
 /// Appends and imports of at least this many events compact the file afterwards.
 const COMPACT_AFTER: usize = 10_000;
 
+/// Compacts after a large, committed append; a failure only leaves the file larger.
+fn compact(ledger: &mut Ledger) {
+    if let Err(e) = ledger.compact() {
+        eprintln!("warning: the events are stored, but the file could not be compacted: {e}");
+    }
+}
+
 /// What every command may need: where the ledger is, how to show things, the clock, who writes.
 pub struct Context {
     ledger: Option<PathBuf>,

@@ -2,10 +2,9 @@
 
 use super::error::CommandError;
 use super::output::Out;
-use super::policy::PolicyArgs;
 use super::{Context, Format};
 use logbook::event::parse::suggest;
-use logbook::projection::Incident;
+use logbook::projection::{Incident, Policy};
 use logbook::report::{build, html, json, md};
 use logbook::store::Ledger;
 
@@ -23,13 +22,12 @@ use logbook::store::Ledger;
 pub struct Args {
     /// The incident key
     key: String,
-    #[command(flatten)]
-    policy: PolicyArgs,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Md, Format::Json, Format::Html])?;
-    let policy = args.policy.policy()?;
+    // An incident's figures do not depend on the policy; the report prints the default one.
+    let policy = Policy::default();
     let ledger = ctx.open()?;
     let incident = find(&ledger, &args.key)?;
     let stream = ledger.stream(&args.key)?;

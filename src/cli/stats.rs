@@ -67,6 +67,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         Some(s) => ledger.incidents_of(s)?,
         None => ledger.incidents()?,
     };
+    if let Some(name) = &args.service {
+        let service = ledger.service(name)?;
+        if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
+            return Err(CommandError::rejected(format!("no service {name}"))
+                .hint("`logbook stats` shows every service"));
+        }
+    }
     let until = args
         .until
         .as_deref()

@@ -20,7 +20,7 @@ pub struct Args {}
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let ledger = ctx.open()?;
-    let bar = super::progress::events(ledger.len()?, "verifying");
+    let bar = super::progress::events(ledger.event_count()?, "verifying");
     let report = ledger.verify_with(&|done| bar.set_position(done))?;
     bar.finish_and_clear();
     let hash = hex(&report.head.hash);

@@ -7,6 +7,7 @@ use super::policy::Policy;
 use super::span::Span;
 use crate::event::At;
 use crate::event::rules::Kind;
+use std::collections::BTreeMap;
 use time::{OffsetDateTime, UtcOffset};
 
 /// A figure in seconds, and whether it rests on estimates.
@@ -135,7 +136,9 @@ fn downtime(
     period: &Period,
     policy: &Policy,
 ) -> (f64, u64) {
-    let mut seconds = 0.0;
+    // Per service, the weighted spans of every incident: overlapping incidents must not count
+    // the same second twice, so each service's spans are merged keeping the heaviest weight.
+    let mut spans: BTreeMap<&str, Vec<(OffsetDateTime, OffsetDateTime, f64)>> = BTreeMap::new();
     let mut unmeasured = 0;
     for incident in outages {
         let mut measured = true;
@@ -153,7 +156,10 @@ fn downtime(
                 (At::Instant(a), At::Instant(b)) => {
                     let (a, b) = (a.max(period.since), b.min(period.until));
                     if b > a {
-                        seconds += weight * (b - a).as_seconds_f64();
+                        spans
+                            .entry(i.service.as_str())
+                            .or_default()
+                            .push((a, b, weight));
                     }
                 }
                 _ => measured = false,
@@ -163,7 +169,36 @@ fn downtime(
             unmeasured += 1;
         }
     }
-    (seconds, unmeasured)
+    (spans.into_values().map(heaviest_cover).sum(), unmeasured)
+}
+
+/// Seconds covered by `spans`, each second weighted by the heaviest span covering it.
+fn heaviest_cover(spans: Vec<(OffsetDateTime, OffsetDateTime, f64)>) -> f64 {
+    let mut edges: Vec<(OffsetDateTime, bool, f64)> = spans
+        .iter()
+        .flat_map(|&(a, b, w)| [(a, true, w), (b, false, w)])
+        .collect();
+    edges.sort_by_key(|(t, _, _)| *t);
+    // Active weights, as bit patterns (non-negative floats order like their bits).
+    let mut active: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut total = 0.0;
+    let mut last: Option<OffsetDateTime> = None;
+    for (t, start, w) in edges {
+        if let (Some(prev), Some((&top, _))) = (last, active.last_key_value()) {
+            total += f64::from_bits(top) * (t - prev).as_seconds_f64();
+        }
+        let count = active.entry(w.to_bits()).or_insert(0);
+        if start {
+            *count += 1;
+        } else {
+            *count -= 1;
+            if *count == 0 {
+                active.remove(&w.to_bits());
+            }
+        }
+        last = Some(t);
+    }
+    total
 }
 
 fn mean(spans: impl Iterator<Item = Span>) -> Option<Seconds> {
@@ -190,4 +225,28 @@ fn median(mut spans: Vec<Span>) -> Option<Seconds> {
         vec![spans[mid - 1], spans[mid]]
     };
     mean(middle.into_iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heaviest_cover;
+    use time::macros::datetime;
+
+    #[test]
+    fn overlapping_spans_count_once_at_the_heaviest_weight() {
+        let (t0, t1, t2, t3) = (
+            datetime!(2011-06-16 00:00 UTC),
+            datetime!(2011-06-16 01:00 UTC),
+            datetime!(2011-06-16 02:00 UTC),
+            datetime!(2011-06-16 03:00 UTC),
+        );
+        // Major 00:00-02:00 and partial (0.3) 01:00-03:00: 2 h at 1.0, then 1 h at 0.3.
+        let seconds = heaviest_cover(vec![(t0, t2, 1.0), (t1, t3, 0.3)]);
+        assert!(
+            (seconds - (2.0 * 3600.0 + 0.3 * 3600.0)).abs() < 1e-6,
+            "{seconds}"
+        );
+        // The same hour twice is one hour.
+        assert!((heaviest_cover(vec![(t0, t1, 1.0), (t0, t1, 1.0)]) - 3600.0).abs() < 1e-6);
+    }
 }

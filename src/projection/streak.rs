@@ -43,7 +43,7 @@ pub struct Streaks {
 /// The calendar day of a time: in the offset it was written in, or in `tz`.
 pub fn day(stamp: &Stamp, tz: Option<UtcOffset>) -> Date {
     match (stamp.at, tz) {
-        (At::Instant(t), Some(tz)) => t.to_offset(tz).date(),
+        (At::Instant(t), Some(tz)) => t.checked_to_offset(tz).unwrap_or(t).date(),
         (at, _) => at.date(),
     }
 }

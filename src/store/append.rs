@@ -83,7 +83,10 @@ impl Ledger {
             for line in lines {
                 let line = line?;
                 let number = line.number;
-                each(w.admit(line, ctx).map_err(|e| e.at_line(number))?);
+                each(
+                    w.admit(line, ctx)
+                        .map_err(|e| e.at_line(number, &self.path))?,
+                );
             }
             Ok(())
         })
@@ -94,14 +97,15 @@ impl Ledger {
         &self,
         lines: impl IntoIterator<Item = Result<(usize, Stored), AppendError>>,
     ) -> Result<u64, AppendError> {
-        let events = self.len()?;
+        let events = self.event_count()?;
         if events > 0 {
             return Err(AppendError::NotEmpty { events });
         }
         self.write(|w| {
             for line in lines {
                 let (number, stored) = line?;
-                w.restore(stored).map_err(|e| e.at_line(number))?;
+                w.restore(stored)
+                    .map_err(|e| e.at_line(number, &self.path))?;
             }
             Ok(w.head.seq)
         })
@@ -165,11 +169,11 @@ impl From<redb::StorageError> for WriteError {
 }
 
 impl WriteError {
-    fn at_line(self, line: usize) -> AppendError {
+    fn at_line(self, line: usize, path: &std::path::Path) -> AppendError {
         match self {
             WriteError::Field(error) => AppendError::Rejected { line, error },
             WriteError::Storage(detail) => AppendError::Store(StoreError::Storage {
-                path: Default::default(),
+                path: path.to_path_buf(),
                 detail,
             }),
         }

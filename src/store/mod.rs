@@ -25,7 +25,7 @@ pub use verify::{Problem, Report};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tables::{EVENTS, META, STREAMS};
+use tables::{EVENTS, META};
 
 /// An open ledger file.
 pub struct Ledger {
@@ -71,14 +71,10 @@ impl Ledger {
     }
 
     /// Number of stored events.
-    pub fn len(&self) -> Result<u64, StoreError> {
+    pub fn event_count(&self) -> Result<u64, StoreError> {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         events.len().map_err(self.storage())
-    }
-
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.len()? == 0)
     }
 
     /// Calls `each` with every stored event's encoded bytes in `seq` order, as exported.
@@ -111,33 +107,6 @@ impl Ledger {
     /// safe, like any redb transaction). Worth it after tens of thousands of events.
     pub fn compact(&mut self) -> Result<(), StoreError> {
         while self.db.compact().map_err(self.storage())? {}
-        Ok(())
-    }
-
-    /// Calls `each` with the events of one stream (an incident key, or `@service`), in
-    /// revision order, reading only that stream through its index.
-    pub fn for_each_in_stream<E: From<StoreError>>(
-        &self,
-        key: &str,
-        mut each: impl FnMut(Stored) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let txn = self.db.begin_read().map_err(self.storage())?;
-        let streams = txn.open_table(STREAMS).map_err(self.storage())?;
-        let events = txn.open_table(EVENTS).map_err(self.storage())?;
-        for entry in streams
-            .range((key, 0)..=(key, u64::MAX))
-            .map_err(self.storage())?
-        {
-            let (_, seq) = entry.map_err(self.storage())?;
-            let seq = seq.value();
-            let bytes = events.get(seq).map_err(self.storage())?;
-            let bytes = bytes.ok_or_else(|| {
-                self.corrupt(&format!("the stream index names missing event {seq}"))
-            })?;
-            let stored = Stored::decode(bytes.value())
-                .map_err(|e| self.corrupt(&format!("event {seq} cannot be read: {e}")))?;
-            each(stored)?;
-        }
         Ok(())
     }
 
