@@ -95,8 +95,6 @@ pub fn report(r: &Report) -> Value {
             })
         })
         .collect();
-    let fields =
-        |types: &[&str], f: &dyn Fn(&Entry) -> Value| r.entries(types).map(f).collect::<Vec<_>>();
     let mut out = incident(&r.incident);
     out["metrics"] = json!({
         "time_to_detect_seconds": seconds(m.time_to_detect),
@@ -113,7 +111,7 @@ pub fn report(r: &Report) -> Value {
         Some(e) => json!({
             "at": e.at,
             "approximate": e.approximate,
-            "source": match &e.body { Body::Detected { source, .. } => json!(source), _ => Value::Null },
+            "source": if let Body::Detected { source, .. } = &e.body { json!(source) } else { Value::Null },
             "summary": e.summary,
         }),
         None => Value::Null,
@@ -132,26 +130,35 @@ pub fn report(r: &Report) -> Value {
             })
         })
         .collect();
-    out["restore_steps"] = fields(&["restore_step"], &|e| {
-        let state = match &e.event.body { Body::RestoreStep { state } => json!(state), _ => Value::Null };
-        json!({"at": e.event.at, "approximate": e.event.approximate, "summary": e.event.summary, "state": state})
-    })
-    .into();
-    out["announcements"] = fields(&["announced"], &|e| match &e.event.body {
-        Body::Announced { channel, audience, title, url, text } => json!({
-            "at": e.event.at, "approximate": e.event.approximate, "channel": channel, "audience": audience,
-            "title": title, "url": url, "text": text, "summary": e.event.summary,
-        }),
-        _ => Value::Null,
-    })
-    .into();
-    out["action_items"] = fields(&["action_item"], &|e| match &e.event.body {
-        Body::ActionItem { owner, due } => {
-            json!({"at": e.event.at, "summary": e.event.summary, "owner": owner, "due": due})
-        }
-        _ => Value::Null,
-    })
-    .into();
+    out["restore_steps"] = r
+        .timeline
+        .iter()
+        .filter_map(|e| {
+            let Body::RestoreStep { state } = &e.event.body else { return None };
+            Some(json!({"at": e.event.at, "approximate": e.event.approximate, "summary": e.event.summary, "state": state}))
+        })
+        .collect();
+    out["announcements"] = r
+        .timeline
+        .iter()
+        .filter_map(|e| {
+            let Body::Announced { channel, audience, title, url, text } = &e.event.body else { return None };
+            Some(json!({
+                "at": e.event.at, "approximate": e.event.approximate, "channel": channel, "audience": audience,
+                "title": title, "url": url, "text": text, "summary": e.event.summary,
+            }))
+        })
+        .collect();
+    out["action_items"] = r
+        .timeline
+        .iter()
+        .filter_map(|e| {
+            let Body::ActionItem { owner, due } = &e.event.body else {
+                return None;
+            };
+            Some(json!({"at": e.event.at, "summary": e.event.summary, "owner": owner, "due": due}))
+        })
+        .collect();
     out["timeline"] = r.timeline.iter().map(entry).collect();
     out["corrections"] = json!(r.corrections);
     out

@@ -92,11 +92,13 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "\n## Detection\n");
     match r.detection() {
         Some(e) => {
-            let source = match &e.body {
-                Body::Detected {
-                    source: Some(s), ..
-                } => format!(" by {}", word(&s)),
-                _ => String::new(),
+            let source = if let Body::Detected {
+                source: Some(s), ..
+            } = &e.body
+            {
+                format!(" by {}", word(s))
+            } else {
+                String::new()
             };
             let at = Stamp {
                 at: e.at,
@@ -184,60 +186,50 @@ pub fn render(r: &Report) -> String {
         "Restore steps",
         &["restore_step", "restored"],
         &|e| {
-            let state = match &e.event.body {
-                Body::RestoreStep { state: Some(s) } => format!(" ({})", word(&s)),
-                _ => String::new(),
+            let state = if let Body::RestoreStep { state: Some(s) } = &e.event.body {
+                format!(" ({})", word(s))
+            } else {
+                String::new()
             };
             format!("{}{state}", e.event.describe())
         },
     );
-    section(
-        &mut o,
-        r,
-        "Announcements",
-        &["announced"],
-        &|e| match &e.event.body {
-            Body::Announced {
-                channel,
-                title,
-                url,
-                ..
-            } => {
-                let channel = channel
-                    .map(|c| word(&c))
-                    .unwrap_or_else(|| "announcement".into());
-                let title = title
-                    .clone()
-                    .or_else(|| e.event.summary.clone())
-                    .unwrap_or_default();
-                match url {
-                    Some(u) => format!("{channel}: [{title}]({u})"),
-                    None => format!("{channel}: {title}"),
-                }
-            }
-            _ => e.event.describe(),
-        },
-    );
-    section(
-        &mut o,
-        r,
-        "Action items",
-        &["action_item"],
-        &|e| match &e.event.body {
-            Body::ActionItem { owner, due } => {
-                let owner = owner
-                    .as_ref()
-                    .map(|o| format!(" — owner: {o}"))
-                    .unwrap_or_default();
-                let due = due.map(|d| format!(", due {d}")).unwrap_or_default();
-                format!(
-                    "{}{owner}{due}",
-                    e.event.summary.clone().unwrap_or_default()
-                )
-            }
-            _ => e.event.describe(),
-        },
-    );
+    section(&mut o, r, "Announcements", &["announced"], &|e| {
+        let Body::Announced {
+            channel,
+            title,
+            url,
+            ..
+        } = &e.event.body
+        else {
+            return e.event.describe();
+        };
+        let channel = channel
+            .map(|c| word(&c))
+            .unwrap_or_else(|| "announcement".into());
+        let title = title
+            .clone()
+            .or_else(|| e.event.summary.clone())
+            .unwrap_or_default();
+        match url {
+            Some(u) => format!("{channel}: [{title}]({u})"),
+            None => format!("{channel}: {title}"),
+        }
+    });
+    section(&mut o, r, "Action items", &["action_item"], &|e| {
+        let Body::ActionItem { owner, due } = &e.event.body else {
+            return e.event.describe();
+        };
+        let owner = owner
+            .as_ref()
+            .map(|o| format!(" — owner: {o}"))
+            .unwrap_or_default();
+        let due = due.map(|d| format!(", due {d}")).unwrap_or_default();
+        format!(
+            "{}{owner}{due}",
+            e.event.summary.clone().unwrap_or_default()
+        )
+    });
 
     let _ = writeln!(o, "\n## Metrics\n\n| Metric | Value |\n|---|---|");
     for (name, span) in [

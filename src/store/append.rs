@@ -154,6 +154,8 @@ impl Ledger {
 enum WriteError {
     Field(FieldError),
     Storage(String),
+    /// Stored bytes that cannot be read back: the file was damaged.
+    Corrupt(String),
 }
 
 impl From<FieldError> for WriteError {
@@ -164,18 +166,20 @@ impl From<FieldError> for WriteError {
 
 impl From<redb::StorageError> for WriteError {
     fn from(e: redb::StorageError) -> Self {
-        WriteError::Storage(e.to_string())
+        match e {
+            redb::StorageError::Corrupted(detail) => WriteError::Corrupt(detail),
+            other => WriteError::Storage(other.to_string()),
+        }
     }
 }
 
 impl WriteError {
     fn at_line(self, line: usize, path: &std::path::Path) -> AppendError {
+        let path = path.to_path_buf();
         match self {
             WriteError::Field(error) => AppendError::Rejected { line, error },
-            WriteError::Storage(detail) => AppendError::Store(StoreError::Storage {
-                path: path.to_path_buf(),
-                detail,
-            }),
+            WriteError::Storage(detail) => AppendError::Store(StoreError::Storage { path, detail }),
+            WriteError::Corrupt(detail) => AppendError::Store(StoreError::Corrupt { path, detail }),
         }
     }
 }
@@ -378,13 +382,12 @@ impl<'t> Writer<'t> {
         let Some(seq) = self.ids.get(id.as_u128())?.map(|v| v.value()) else {
             return Ok(None);
         };
-        let bytes = self
-            .events
-            .get(seq)?
-            .ok_or_else(|| WriteError::Storage(format!("index names missing event {seq}")))?;
+        let bytes = self.events.get(seq)?.ok_or_else(|| {
+            WriteError::Corrupt(format!("the id index names missing event {seq}"))
+        })?;
         Stored::decode(bytes.value())
             .map(Some)
-            .map_err(|e| WriteError::Storage(format!("event {seq} cannot be read: {e}")))
+            .map_err(|e| WriteError::Corrupt(format!("event {seq} cannot be read: {e}")))
     }
 
     fn state(&self, key: &str) -> Result<Option<StreamState>, WriteError> {
@@ -396,7 +399,7 @@ impl<'t> Writer<'t> {
         };
         serde_json::from_slice(bytes.value())
             .map(Some)
-            .map_err(|e| WriteError::Storage(format!("stream state of {key} cannot be read: {e}")))
+            .map_err(|e| WriteError::Corrupt(format!("stream state of {key} cannot be read: {e}")))
     }
 }
 
