@@ -31,18 +31,6 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// Builds a stored event and its chain hash from the previous hash.
-    pub fn seal(
-        seq: u64,
-        id: Uuid,
-        revision: u64,
-        recorded_at: OffsetDateTime,
-        event: Event,
-        prev: &Hash,
-    ) -> Stored {
-        Stored::seal_encoded(seq, id, revision, recorded_at, event, prev).0
-    }
-
     /// The bytes that are hashed: the stored object without `hash`.
     pub fn canonical(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(320);
@@ -66,8 +54,9 @@ impl Stored {
         with_hash(self.canonical(), &self.hash)
     }
 
-    /// Seals like [`Stored::seal`] and also returns the encoded bytes, serialising only once.
-    pub fn seal_encoded(
+    /// Builds a stored event and its chain hash from the previous hash; also returns its
+    /// encoded bytes (serialised once, for the hash and for storage).
+    pub fn seal(
         seq: u64,
         id: Uuid,
         revision: u64,
@@ -172,11 +161,7 @@ impl<'a> Light<'a> {
 
     /// The key of the stream the event belongs to (as [`crate::event::Stream::key`]).
     pub fn stream_key(&self) -> String {
-        match (&self.incident, &self.service) {
-            (Some(k), _) => k.to_string(),
-            (None, Some(s)) => format!("@{s}"),
-            (None, None) => String::new(),
-        }
+        crate::event::stream_key(self.incident.as_deref(), self.service.as_deref())
     }
 }
 
@@ -249,7 +234,7 @@ mod tests {
         .event;
         let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
         let id = new_id(now, &GENESIS, 1);
-        Stored::seal(1, id, 0, now, event, &GENESIS)
+        Stored::seal(1, id, 0, now, event, &GENESIS).0
     }
 
     #[test]

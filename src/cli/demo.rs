@@ -85,8 +85,8 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         tz: None,
         as_of,
     };
-    let mut board = view.board()?;
-    board.push(("all services".into(), view.all(&board)?));
+    let (mut board, all) = view.board()?;
+    board.push(("all services".into(), all));
     print_rows(out, &text::board(&board))?;
     out.line(format!("policy: {}", policy.describe()))?;
 

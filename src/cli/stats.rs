@@ -3,11 +3,13 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::policy::PolicyArgs;
+use super::streak::require_known;
 use super::{Context, Format};
 use logbook::event::At;
 use logbook::event::time::format_instant;
 use logbook::projection::Incident;
 use logbook::projection::incident::order_key;
+use logbook::projection::service::Service;
 use logbook::projection::stats::{Period, selected, stats};
 use logbook::report::{json, text};
 use std::collections::HashMap;
@@ -59,21 +61,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let policy = args.policy.policy()?;
     let ledger = ctx.open()?;
-    let services: Vec<String> = match &args.service {
-        Some(s) => vec![s.clone()],
-        None => ledger.services()?.into_iter().map(|s| s.name).collect(),
-    };
-    let incidents: Vec<Incident> = match &args.service {
-        Some(s) => ledger.incidents_of(s)?,
-        None => ledger.incidents()?,
-    };
-    if let Some(name) = &args.service {
-        let service = ledger.service(name)?;
-        if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
-            return Err(CommandError::rejected(format!("no service {name}"))
-                .hint("`logbook stats` shows every service"));
+    let (services, incidents): (Vec<Service>, Vec<Incident>) = match &args.service {
+        Some(name) => {
+            let (service, incidents) = (ledger.service(name)?, ledger.incidents_of(name)?);
+            require_known(&service, &incidents, "stats")?;
+            (vec![service], incidents)
         }
-    }
+        None => (ledger.services()?, ledger.incidents()?),
+    };
+    let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
     let until = args
         .until
         .as_deref()
@@ -82,7 +78,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         .unwrap_or(ctx.now);
     let since = match args.since.as_deref() {
         Some(t) => instant("--since", t, false)?,
-        None => earliest(&ledger, &services, &incidents)?.unwrap_or(until),
+        None => earliest(&services, &incidents).unwrap_or(until),
     };
     if since > until {
         return Err(CommandError::usage(format!(
@@ -108,13 +104,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .into_iter()
             .filter(|i| selected(i, service, &period, &policy))
             .collect();
-        let names: Vec<String> = service.map_or(services.clone(), |s| vec![s.to_string()]);
+        let names: Vec<String> = service.map_or(names.clone(), |s| vec![s.to_string()]);
         stats(&chosen, &names, &period, &policy, ctx.now)
     };
     let overall = figures(args.service.as_deref());
     let per_service: Vec<(String, _)> = match &args.service {
         Some(_) => Vec::new(),
-        None => services
+        None => names
             .iter()
             .map(|s| (s.clone(), figures(Some(s))))
             .collect(),
@@ -154,23 +150,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
 }
 
 /// The start of the record: the first commissioning or impact among `services`.
-fn earliest(
-    ledger: &logbook::store::Ledger,
-    services: &[String],
-    incidents: &[Incident],
-) -> Result<Option<OffsetDateTime>, CommandError> {
-    let mut starts: Vec<At> = incidents
+fn earliest(services: &[Service], incidents: &[Incident]) -> Option<OffsetDateTime> {
+    let impacts = incidents
         .iter()
-        .map(|i| i.impact_start.unwrap_or(i.opened).at)
-        .collect();
-    for name in services {
-        starts.extend(ledger.service(name)?.commissioned.map(|c| c.at));
-    }
-    Ok(starts
-        .into_iter()
+        .map(|i| i.impact_start.unwrap_or(i.opened).at);
+    let commissionings = services.iter().filter_map(|s| s.commissioned.map(|c| c.at));
+    impacts
+        .chain(commissionings)
         .min_by_key(|a| order_key(a, UtcOffset::UTC))
         .map(|a| match a {
             At::Instant(t) => t,
             At::Day(d) => d.midnight().assume_utc(),
-        }))
+        })
 }

@@ -6,8 +6,9 @@ use super::output::Out;
 use super::policy::{PolicyArgs, parse_tz};
 use super::{Context, Format};
 use logbook::event::At;
-use logbook::projection::Policy;
+use logbook::projection::service::Service;
 use logbook::projection::streak::{self, Streaks};
+use logbook::projection::{Incident, Policy};
 use logbook::report::{json, text};
 use logbook::store::Ledger;
 use time::{Date, UtcOffset};
@@ -64,8 +65,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         }
         return print_service(service, &streaks, args.top, &policy, out);
     }
-    let board = view.board()?;
-    let all = view.all(&board)?;
+    let (board, all) = view.board()?;
     if format == Format::Json {
         let mut value = json::streaks(None, &all, args.top, &policy);
         value["services"] = board
@@ -83,6 +83,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     out.line(format!("policy: {}", policy.describe()))
 }
 
+/// "Not found" for a service that no incident names and that has no history of its own.
+pub fn require_known(
+    service: &Service,
+    incidents: &[Incident],
+    command: &str,
+) -> Result<(), CommandError> {
+    if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
+        return Err(
+            CommandError::rejected(format!("no service {}", service.name))
+                .hint(format!("`logbook {command}` shows every service")),
+        );
+    }
+    Ok(())
+}
+
 /// Computes streaks from the projections.
 pub struct View<'a> {
     pub ledger: &'a Ledger,
@@ -92,14 +107,16 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
-    /// The streaks of one service.
+    /// The streaks of one service, by name ("not found" when logbook knows nothing of it).
     pub fn service(&self, name: &str) -> Result<Streaks, CommandError> {
         let service = self.ledger.service(name)?;
         let incidents = self.ledger.incidents_of(name)?;
-        if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
-            return Err(CommandError::rejected(format!("no service {name}"))
-                .hint("`logbook streak` shows every service"));
-        }
+        require_known(&service, &incidents, "streak")?;
+        Ok(self.streaks(&service, &incidents))
+    }
+
+    fn streaks(&self, service: &Service, incidents: &[Incident]) -> Streaks {
+        let name = service.name.as_str();
         let outages = incidents
             .iter()
             .filter_map(|i| streak::outage(i, Some(name), &self.policy, self.tz))
@@ -108,23 +125,20 @@ impl View<'_> {
         let as_of = service
             .retired
             .map_or(self.as_of, |r| streak::day(&r, self.tz).min(self.as_of));
-        Ok(streak::streaks(commissioned, outages, as_of))
+        streak::streaks(commissioned, outages, as_of)
     }
 
-    /// One row per service.
-    pub fn board(&self) -> Result<Vec<(String, Streaks)>, CommandError> {
+    /// One row per service, and all services together: any service's outage breaks that run,
+    /// whose first run starts at the earliest commissioning only when every service's
+    /// commissioning is known.
+    pub fn board(&self) -> Result<(Vec<(String, Streaks)>, Streaks), CommandError> {
         let services = self.ledger.services()?;
-        services
-            .iter()
-            .map(|s| Ok((s.name.clone(), self.service(&s.name)?)))
-            .collect()
-    }
-
-    /// All services together: any service's outage breaks the run. The first run starts at
-    /// the earliest commissioning only when every service's commissioning is known.
-    pub fn all(&self, board: &[(String, Streaks)]) -> Result<Streaks, CommandError> {
-        let services = self.ledger.services()?;
-        let outages = board
+        let mut rows = Vec::with_capacity(services.len());
+        for service in &services {
+            let incidents = self.ledger.incidents_of(&service.name)?;
+            rows.push((service.name.clone(), self.streaks(service, &incidents)));
+        }
+        let outages = rows
             .iter()
             .flat_map(|(_, s)| s.outages.iter().cloned())
             .collect();
@@ -136,7 +150,7 @@ impl View<'_> {
         } else {
             None
         };
-        Ok(streak::streaks(commissioned, outages, self.as_of))
+        Ok((rows, streak::streaks(commissioned, outages, self.as_of)))
     }
 }
 

@@ -85,9 +85,18 @@ impl Stream {
     /// incident key can start with.
     pub fn key(&self) -> String {
         match self {
-            Stream::Incident(k) => k.to_string(),
-            Stream::Service(s) => format!("@{s}"),
+            Stream::Incident(k) => stream_key(Some(k.as_str()), None),
+            Stream::Service(s) => stream_key(None, Some(s.as_str())),
         }
+    }
+}
+
+/// The stored key of the stream of an event with this `incident` or `service`.
+pub fn stream_key(incident: Option<&str>, service: Option<&str>) -> String {
+    match (incident, service) {
+        (Some(k), _) => k.to_string(),
+        (None, Some(s)) => format!("@{s}"),
+        (None, None) => String::new(),
     }
 }
 

@@ -18,6 +18,16 @@ pub struct Stamp {
     pub approximate: bool,
 }
 
+impl crate::event::Event {
+    /// When the event happened, and whether that time is an estimate.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            at: self.at,
+            approximate: self.approximate,
+        }
+    }
+}
+
 /// Where an incident stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,10 +144,6 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
     let (mut events, corrections) = corrected(stream);
     sort_in_time(&mut events);
     let first = events.first()?;
-    let stamp = |e: &Effective| Stamp {
-        at: e.event.at,
-        approximate: e.event.approximate,
-    };
     // "First" compares times, not positions: a day-only time counts as the start of its day,
     // so it is never taken to be later than an instant of that day.
     let offset = reference_offset(&events);
@@ -146,7 +152,7 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
             .iter()
             .filter(|e| pred(&e.event.body))
             .min_by_key(|e| (start_key(&e.event.at, offset), e.seq))
-            .map(stamp)
+            .map(|e| e.event.stamp())
     };
 
     let mut services: Vec<String> = Vec::new();
@@ -234,7 +240,7 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         key: key.to_string(),
         kind,
         title,
-        opened: stamp(first),
+        opened: first.event.stamp(),
         state,
         impact_start,
         detected,
@@ -262,10 +268,7 @@ fn vendors(events: &[Effective]) -> Vec<Vendor> {
             } else {
                 continue;
             };
-        let at = Stamp {
-            at: e.event.at,
-            approximate: e.event.approximate,
-        };
+        let at = e.event.stamp();
         let index = match out.iter().position(|v| &v.vendor == name) {
             Some(i) => i,
             None => {
@@ -347,10 +350,7 @@ fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
             | Body::Retracted { .. } => None,
         };
         let Some(change) = change else { continue };
-        let at = Stamp {
-            at: e.event.at,
-            approximate: e.event.approximate,
-        };
+        let at = e.event.stamp();
         let targets = if matches!(
             e.event.body,
             Body::Resolved {} | Body::MaintenanceCompleted {} | Body::MaintenanceCancelled {}

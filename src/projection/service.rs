@@ -21,10 +21,7 @@ pub fn fold(name: &str, stream: &[Stored]) -> Service {
         ..Service::default()
     };
     for e in events {
-        let stamp = Stamp {
-            at: e.event.at,
-            approximate: e.event.approximate,
-        };
+        let stamp = e.event.stamp();
         if matches!(e.event.body, Body::ServiceCommissioned {}) {
             service.commissioned = Some(stamp);
         } else if matches!(e.event.body, Body::ServiceRetired {}) {

@@ -52,7 +52,7 @@ fn ledger(lines: &[&str]) -> Vec<Stored> {
         );
         let id = sub.id.unwrap_or_else(|| new_id(RECORDED, &prev, seq));
         by_id.insert(id, event.clone());
-        let stored = Stored::seal(seq, id, revision, RECORDED, event, &prev);
+        let stored = Stored::seal(seq, id, revision, RECORDED, event, &prev).0;
         prev = stored.hash;
         out.push(stored);
     }

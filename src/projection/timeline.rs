@@ -2,7 +2,7 @@
 //! start of impact where both times are instants.
 
 use super::effective::{Correction, corrected};
-use super::incident::{Incident, Stamp, sort_in_time};
+use super::incident::{Incident, sort_in_time};
 use super::span::Span;
 use crate::event::Event;
 use crate::record::Stored;
@@ -28,10 +28,7 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
     let entries: Vec<Entry> = events
         .into_iter()
         .map(|e| {
-            let at = Stamp {
-                at: e.event.at,
-                approximate: e.event.approximate,
-            };
+            let at = e.event.stamp();
             let offset = start
                 .as_ref()
                 .and_then(|s| Span::between(s, &at))

@@ -69,13 +69,6 @@ fn swatch(level: Level) -> String {
     )
 }
 
-fn stamp(e: &Event) -> Stamp {
-    Stamp {
-        at: e.at,
-        approximate: e.approximate,
-    }
-}
-
 fn exact(at: At) -> Stamp {
     Stamp {
         at,
@@ -160,7 +153,7 @@ pub fn render(r: &Report) -> String {
             source = format!(" by {}", word(s));
         }
         let what = escape(e.describe().trim_end_matches('.'));
-        let at = time(Some(stamp(e)));
+        let at = time(Some(e.stamp()));
         let ttd = duration(m.time_to_detect);
         let tta = duration(m.time_to_acknowledge);
         let _ = writeln!(
@@ -228,7 +221,7 @@ fn line(e: &Entry) -> Vec<String> {
     let offset = e.offset.map(offset).unwrap_or_default();
     let ty = format!("<code>{}</code>", e.event.type_name());
     vec![
-        time(Some(stamp(&e.event))),
+        time(Some(e.event.stamp())),
         format!("<span class=\"t\">{offset}</span>"),
         ty,
         what,
@@ -301,7 +294,7 @@ fn detail(e: &Event) -> String {
 fn list(o: &mut String, r: &Report, title: &str, types: &[&str]) {
     let _ = writeln!(o, "<section>\n<h2>{title}</h2>\n<ul class=\"events\">");
     for e in r.entries(types) {
-        let (at, what) = (time(Some(stamp(&e.event))), detail(&e.event));
+        let (at, what) = (time(Some(e.event.stamp())), detail(&e.event));
         let _ = writeln!(o, "<li>{at} — {what}</li>");
     }
     if r.entries(types).next().is_none() {
@@ -399,7 +392,7 @@ fn chart(r: &Report) -> String {
         .filter_map(|iv| Some((iv, instant(&iv.from)?, instant(&iv.to.unwrap_or(now))?)))
         .collect();
     let marks: Vec<(&Entry, i64)> = (r.timeline.iter())
-        .filter_map(|e| Some((e, instant(&stamp(&e.event))?)))
+        .filter_map(|e| Some((e, instant(&e.event.stamp())?)))
         .collect();
     let mut notes = Vec::new();
     if marks.len() < r.timeline.len() {
@@ -414,7 +407,7 @@ fn chart(r: &Report) -> String {
         notes.push(text);
     }
     // T+0:00 is the start of impact, else the first time written as an instant.
-    let mark = marks.first().map(|m| stamp(&m.0.event));
+    let mark = marks.first().map(|m| m.0.event.stamp());
     let first = [
         i.impact_start,
         Some(i.opened),
@@ -522,7 +515,7 @@ fn chart(r: &Report) -> String {
         let cy = top - 10.0 - level * 9.0;
         let fill = ["#333", "#fff"][usize::from(e.event.approximate)];
         let rel = e.offset.map(offset).unwrap_or_default();
-        let (at, ty) = (when(&stamp(&e.event)), e.event.type_name());
+        let (at, ty) = (when(&e.event.stamp()), e.event.type_name());
         let what = e.event.describe();
         let what = if what.is_empty() {
             what
@@ -570,7 +563,7 @@ mod tests {
             let event = parse_line(line).expect("valid line").event;
             let seq = n as u64 + 1;
             let id = new_id(recorded, &prev, seq);
-            let stored = Stored::seal(seq, id, n as u64, recorded, event, &prev);
+            let stored = Stored::seal(seq, id, n as u64, recorded, event, &prev).0;
             prev = stored.hash;
             stream.push(stored);
         }

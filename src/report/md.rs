@@ -100,10 +100,7 @@ pub fn render(r: &Report) -> String {
             } else {
                 String::new()
             };
-            let at = Stamp {
-                at: e.at,
-                approximate: e.approximate,
-            };
+            let at = e.stamp();
             let _ = writeln!(
                 o,
                 "Detected{source} at {}: {}.",
@@ -127,10 +124,7 @@ pub fn render(r: &Report) -> String {
         "\n## Timeline\n\n| Time | T+ | Event | Details |\n|---|---|---|---|"
     );
     for e in &r.timeline {
-        let at = Stamp {
-            at: e.event.at,
-            approximate: e.event.approximate,
-        };
+        let at = e.event.stamp();
         let amended = if e.amended { " (amended)" } else { "" };
         let _ = writeln!(
             o,
@@ -167,10 +161,7 @@ pub fn render(r: &Report) -> String {
         if !callbacks.is_empty() {
             let _ = writeln!(o);
             for e in callbacks {
-                let at = Stamp {
-                    at: e.event.at,
-                    approximate: e.event.approximate,
-                };
+                let at = e.event.stamp();
                 let offset = e
                     .offset
                     .map(|s| format!(" ({})", offset(s)))
@@ -294,10 +285,7 @@ fn section(
     }
     let _ = writeln!(o, "\n## {title}\n");
     for e in entries {
-        let at = Stamp {
-            at: e.event.at,
-            approximate: e.event.approximate,
-        };
+        let at = e.event.stamp();
         let _ = writeln!(o, "- {} — {}", when(&at), cell(&line(e)));
     }
 }

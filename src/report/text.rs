@@ -3,12 +3,12 @@
 
 use super::{duration, when};
 use crate::event::word;
+use crate::projection::Incident;
 use crate::projection::metrics::metrics;
 use crate::projection::span::{human, offset};
 use crate::projection::stats::{Seconds, Stats};
 use crate::projection::streak::{Run, Streaks};
 use crate::projection::timeline::Entry;
-use crate::projection::{Incident, Stamp};
 use time::OffsetDateTime;
 
 /// Rows of `incidents`: key, state, start, time to restore, services.
@@ -43,10 +43,7 @@ pub fn timeline(entries: &[Entry]) -> Vec<Vec<String>> {
     entries
         .iter()
         .map(|e| {
-            let at = Stamp {
-                at: e.event.at,
-                approximate: e.event.approximate,
-            };
+            let at = e.event.stamp();
             let amended = if e.amended { " (amended)" } else { "" };
             vec![
                 when(&at),

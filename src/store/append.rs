@@ -115,16 +115,12 @@ impl Ledger {
         &self,
         body: impl FnOnce(&mut Writer<'_>) -> Result<T, AppendError>,
     ) -> Result<T, AppendError> {
-        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        };
-        let txn: WriteTransaction = self.db.begin_write().map_err(|e| storage(&e))?;
+        let txn: WriteTransaction = self.db.begin_write().map_err(self.storage())?;
         let result = {
-            let mut w = Writer::new(&txn).map_err(|e| storage(&e))?;
-            w.head = match w.meta.get("head").map_err(|e| storage(&e))? {
+            let mut w = Writer::new(&txn).map_err(self.storage())?;
+            w.head = match w.meta.get("head").map_err(self.storage())? {
                 Some(bytes) => decode_head(bytes.value())
-                    .ok_or_else(|| storage(&"the head record is malformed"))?,
+                    .ok_or_else(|| self.storage_error("the head record is malformed"))?,
                 None => Head {
                     seq: 0,
                     hash: record::GENESIS,
@@ -132,16 +128,16 @@ impl Ledger {
             };
             let result = body(&mut w);
             if result.is_ok() {
-                w.project().map_err(|e| storage(&e))?;
+                w.project().map_err(self.storage())?;
                 w.meta
                     .insert("head", encode_head(&w.head).as_slice())
-                    .map_err(|e| storage(&e))?;
+                    .map_err(self.storage())?;
             }
             result
         };
         match result {
             Ok(value) => {
-                txn.commit().map_err(|e| storage(&e))?;
+                txn.commit().map_err(self.storage())?;
                 Ok(value)
             }
             // Dropping the transaction without commit writes nothing.
@@ -260,8 +256,7 @@ impl<'t> Writer<'t> {
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let id = id.unwrap_or_else(|| record::new_id(ctx.now, &self.head.hash, seq));
-        let (stored, bytes) =
-            Stored::seal_encoded(seq, id, revision, ctx.now, event, &self.head.hash);
+        let (stored, bytes) = Stored::seal(seq, id, revision, ctx.now, event, &self.head.hash);
         let appended = Appended::of(&stored, false);
         self.put(key, state, stored, &bytes)?;
         Ok(appended)

@@ -111,7 +111,11 @@ impl Ledger {
     }
 
     fn storage<E: std::fmt::Display>(&self) -> impl Fn(E) -> StoreError + '_ {
-        move |e| StoreError::Storage {
+        move |e| self.storage_error(e)
+    }
+
+    fn storage_error(&self, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Storage {
             path: self.path.clone(),
             detail: e.to_string(),
         }

@@ -87,27 +87,23 @@ impl Ledger {
 
     /// [`Ledger::rebuild`], calling `progress` with streams done and streams in all.
     pub fn rebuild_with(&self, progress: &dyn Fn(u64, u64)) -> Result<Rebuilt, StoreError> {
-        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        };
-        let txn = self.db.begin_write().map_err(|e| storage(&e))?;
+        let txn = self.db.begin_write().map_err(self.storage())?;
         let mut done = Rebuilt {
             streams: 0,
             incidents: 0,
         };
         {
-            txn.delete_table(STREAM_STATE).map_err(|e| storage(&e))?;
-            txn.delete_table(INCIDENTS).map_err(|e| storage(&e))?;
+            txn.delete_table(STREAM_STATE).map_err(self.storage())?;
+            txn.delete_table(INCIDENTS).map_err(self.storage())?;
             txn.delete_table(SERVICE_INCIDENTS)
-                .map_err(|e| storage(&e))?;
-            let streams = txn.open_table(STREAMS).map_err(|e| storage(&e))?;
-            let events = txn.open_table(EVENTS).map_err(|e| storage(&e))?;
-            let mut states = txn.open_table(STREAM_STATE).map_err(|e| storage(&e))?;
-            let mut projections = Projections::open(&txn).map_err(|e| storage(&e))?;
+                .map_err(self.storage())?;
+            let streams = txn.open_table(STREAMS).map_err(self.storage())?;
+            let events = txn.open_table(EVENTS).map_err(self.storage())?;
+            let mut states = txn.open_table(STREAM_STATE).map_err(self.storage())?;
+            let mut projections = Projections::open(&txn).map_err(self.storage())?;
             let mut keys: Vec<String> = Vec::new();
-            for entry in streams.iter().map_err(|e| storage(&e))? {
-                let (key, _) = entry.map_err(|e| storage(&e))?;
+            for entry in streams.iter().map_err(self.storage())? {
+                let (key, _) = entry.map_err(self.storage())?;
                 let (key, revision) = key.value();
                 if revision == 0 {
                     keys.push(key.to_string());
@@ -115,30 +111,28 @@ impl Ledger {
             }
             let total = keys.len() as u64;
             for key in keys {
-                let stream = load_stream(&streams, &events, &key).map_err(|e| storage(&e))?;
+                let stream = load_stream(&streams, &events, &key).map_err(self.storage())?;
                 let mut state = None;
                 for s in &stream {
                     state = Some(rules::apply(state, &s.event, s.revision));
                 }
                 if let Some(state) = state {
-                    let state = serde_json::to_vec(&state).map_err(|e| storage(&e))?;
+                    let state = serde_json::to_vec(&state).map_err(self.storage())?;
                     states
                         .insert(key.as_str(), state.as_slice())
-                        .map_err(|e| storage(&e))?;
+                        .map_err(self.storage())?;
                 }
                 done.streams += 1;
                 if done.streams.is_multiple_of(1024) {
                     progress(done.streams, total);
                 }
                 if !key.starts_with('@') {
-                    projections
-                        .refresh(&key, &stream)
-                        .map_err(|e| storage(&e))?;
+                    projections.refresh(&key, &stream).map_err(self.storage())?;
                     done.incidents += 1;
                 }
             }
         }
-        txn.commit().map_err(|e| storage(&e))?;
+        txn.commit().map_err(self.storage())?;
         Ok(done)
     }
 }

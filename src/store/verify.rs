@@ -66,14 +66,10 @@ impl Ledger {
         indexes: SyncSender<Vec<Indexed>>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Report, StoreError> {
-        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        };
-        let txn = self.db.begin_read().map_err(|e| storage(&e))?;
-        let events = txn.open_table(EVENTS).map_err(|e| storage(&e))?;
-        let states = txn.open_table(STREAM_STATE).map_err(|e| storage(&e))?;
-        let meta = txn.open_table(META).map_err(|e| storage(&e))?;
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        let states = txn.open_table(STREAM_STATE).map_err(self.storage())?;
+        let meta = txn.open_table(META).map_err(self.storage())?;
 
         let mut problems = Vec::new();
         let mut problem = |seq: Option<u64>, what: String| problems.push(Problem { seq, what });
@@ -84,8 +80,8 @@ impl Ledger {
         let mut folded: HashMap<String, StreamState> = HashMap::new();
         let mut count = 0u64;
         let mut batch = Vec::with_capacity(BATCH);
-        for entry in events.iter().map_err(|e| storage(&e))? {
-            let (key, bytes) = entry.map_err(|e| storage(&e))?;
+        for entry in events.iter().map_err(self.storage())? {
+            let (key, bytes) = entry.map_err(self.storage())?;
             let seq = key.value();
             count += 1;
             if seq != prev.seq + 1 {
@@ -120,7 +116,8 @@ impl Ledger {
                 );
             }
             let hash = record::chain(&prev.hash, &canonical);
-            if record::hex(&hash) != stored.hash {
+            let stored_hash = record::unhex(&stored.hash);
+            if stored_hash != Some(hash) {
                 problem(
                     Some(seq),
                     "its hash does not match its content and the chain before it".into(),
@@ -151,13 +148,13 @@ impl Ledger {
             // The chain continues from the hash as stored, so one damaged event is one problem.
             prev = Head {
                 seq,
-                hash: record::unhex(&stored.hash).unwrap_or(hash),
+                hash: stored_hash.unwrap_or(hash),
             };
         }
         let _ = indexes.send(batch);
         drop(indexes);
 
-        let stored_head = match meta.get("head").map_err(|e| storage(&e))? {
+        let stored_head = match meta.get("head").map_err(self.storage())? {
             Some(v) => decode_head(v.value()),
             None => Some(Head {
                 seq: 0,
@@ -170,7 +167,7 @@ impl Ledger {
                 "the recorded head does not match the last event".into(),
             );
         }
-        let state_count = states.len().map_err(|e| storage(&e))?;
+        let state_count = states.len().map_err(self.storage())?;
         if state_count != folded.len() as u64 {
             problem(
                 None,
@@ -181,7 +178,7 @@ impl Ledger {
             );
         }
         for (key, state) in &folded {
-            let kept = states.get(key.as_str()).map_err(|e| storage(&e))?;
+            let kept = states.get(key.as_str()).map_err(self.storage())?;
             let kept: Option<StreamState> =
                 kept.and_then(|v| serde_json::from_slice(v.value()).ok());
             if kept.as_ref() != Some(state) {
@@ -202,18 +199,14 @@ impl Ledger {
     /// Checks that the id and stream indexes send each event's id and (stream, revision) to it,
     /// and hold nothing else.
     fn check_indexes(&self, events: Receiver<Vec<Indexed>>) -> Result<Vec<Problem>, StoreError> {
-        let storage = |e: &dyn std::fmt::Display| StoreError::Storage {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        };
-        let txn = self.db.begin_read().map_err(|e| storage(&e))?;
-        let ids = txn.open_table(IDS).map_err(|e| storage(&e))?;
-        let streams = txn.open_table(STREAMS).map_err(|e| storage(&e))?;
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let ids = txn.open_table(IDS).map_err(self.storage())?;
+        let streams = txn.open_table(STREAMS).map_err(self.storage())?;
         let mut problems = Vec::new();
         let mut count = 0u64;
         for e in events.into_iter().flatten() {
             count += 1;
-            let what = match ids.get(e.id.as_u128()).map_err(|e| storage(&e))? {
+            let what = match ids.get(e.id.as_u128()).map_err(self.storage())? {
                 Some(v) if v.value() == e.seq => None,
                 Some(v) => Some(format!("the id index sends {} to seq {}", e.id, v.value())),
                 None => Some(format!("its id {} is missing from the id index", e.id)),
@@ -224,7 +217,7 @@ impl Ledger {
             }));
             match streams
                 .get((e.key.as_str(), e.revision))
-                .map_err(|e| storage(&e))?
+                .map_err(self.storage())?
             {
                 Some(v) if v.value() == e.seq => {}
                 _ => problems.push(Problem {
@@ -236,14 +229,14 @@ impl Ledger {
                 }),
             }
         }
-        let id_count = ids.len().map_err(|e| storage(&e))?;
+        let id_count = ids.len().map_err(self.storage())?;
         if id_count != count {
             problems.push(Problem {
                 seq: None,
                 what: format!("the id index has {id_count} entries for {count} events"),
             });
         }
-        let stream_count = streams.len().map_err(|e| storage(&e))?;
+        let stream_count = streams.len().map_err(self.storage())?;
         if stream_count != count {
             problems.push(Problem {
                 seq: None,

@@ -58,10 +58,7 @@ fn verify_catches_a_changed_a_removed_and_a_reordered_event() {
             let prev: serde_json::Value =
                 serde_json::from_str(export.lines().nth(9).unwrap()).unwrap();
             let prev = prev["hash"].as_str().unwrap();
-            let mut prev_hash = [0u8; 32];
-            for (i, b) in prev_hash.iter_mut().enumerate() {
-                *b = u8::from_str_radix(&prev[2 * i..2 * i + 2], 16).unwrap();
-            }
+            let prev_hash = logbook::store::record::unhex(prev).unwrap();
             stored.hash = logbook::store::record::chain(&prev_hash, &stored.canonical());
             let bytes = String::from_utf8(stored.encode()).unwrap();
             testing::rewrite_event(path, 11, |_| bytes).unwrap();
