@@ -78,8 +78,23 @@ impl Stored {
         (stored, bytes)
     }
 
-    /// Reads a stored (or exported) object back. Errors name the field at fault.
+    /// Reads a stored (or exported) object back, strictly: the bytes must be exactly the
+    /// encoding [`Stored::encode`] gives for what they hold, so no byte a reader uses lies
+    /// outside the hash (an extra or repeated member, a reordered field, other spacing or
+    /// trailing data are all refused). Errors name the field at fault.
     pub fn decode(bytes: &[u8]) -> Result<Stored, FieldError> {
+        let stored = Stored::decode_fields(bytes)?;
+        if stored.encode() != bytes {
+            return Err(FieldError::new(
+                "-",
+                "is not exactly the encoding logbook writes (an extra, repeated or reordered member, other spacing, or trailing bytes)",
+            ));
+        }
+        Ok(stored)
+    }
+
+    /// Reads the fields of a stored object without checking that it is canonical.
+    fn decode_fields(bytes: &[u8]) -> Result<Stored, FieldError> {
         let value: Value = serde_json::from_slice(bytes)
             .map_err(|e| FieldError::new("-", format!("not valid JSON: {e}")))?;
         let Value::Object(mut map) = value else {
@@ -135,43 +150,23 @@ fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
     canonical
 }
 
-/// The envelope of a stored event and the few fields `verify` needs, read without decoding
-/// (and checking) the whole event.
-#[derive(Debug, serde::Deserialize)]
-pub struct Light<'a> {
-    pub seq: u64,
-    pub id: Uuid,
-    pub revision: u64,
-    #[serde(rename = "type", borrow)]
-    pub type_name: std::borrow::Cow<'a, str>,
-    #[serde(borrow, default)]
-    pub incident: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub service: Option<std::borrow::Cow<'a, str>>,
-    pub at: crate::event::At,
-    #[serde(borrow)]
-    pub hash: std::borrow::Cow<'a, str>,
-}
-
-impl<'a> Light<'a> {
-    /// Reads the light view of stored bytes.
-    pub fn read(bytes: &'a [u8]) -> Result<Light<'a>, String> {
-        serde_json::from_slice(bytes).map_err(|e| e.to_string())
-    }
-
-    /// The key of the stream the event belongs to (as [`crate::event::Stream::key`]).
-    pub fn stream_key(&self) -> String {
-        crate::event::stream_key(self.incident.as_deref(), self.service.as_deref())
-    }
-}
-
-/// The canonical bytes inside stored bytes: everything but the trailing `"hash"` field.
-pub fn canonical_of(bytes: &[u8]) -> Option<Vec<u8>> {
+/// Splits stored bytes into the canonical bytes the hash covers and the hash written after
+/// them, without decoding the event: the value must end with exactly `,"hash":"<64 hex>"}`.
+/// Whether the canonical part is a well-formed event is for [`Stored::decode`] to say.
+pub fn split(bytes: &[u8]) -> Option<(Vec<u8>, Hash)> {
     const FIELD: &[u8] = b",\"hash\":\"";
-    let at = bytes.windows(FIELD.len()).rposition(|w| w == FIELD)?;
-    let mut out = bytes[..at].to_vec();
-    out.push(b'}');
-    Some(out)
+    const TAIL: usize = FIELD.len() + 64 + 2;
+    let at = bytes.len().checked_sub(TAIL)?;
+    let (body, tail) = bytes.split_at(at);
+    let digits = tail.strip_prefix(FIELD)?.strip_suffix(b"\"}")?;
+    let hash = unhex(std::str::from_utf8(digits).ok()?)?;
+    // `unhex` takes either case; the ledger writes lowercase.
+    if digits.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut canonical = body.to_vec();
+    canonical.push(b'}');
+    Some((canonical, hash))
 }
 
 /// One link of the chain.
@@ -252,24 +247,44 @@ mod tests {
     }
 
     #[test]
-    fn the_light_view_and_canonical_bytes_come_from_the_stored_bytes() {
+    fn split_gives_the_canonical_bytes_and_the_hash() {
         let s = sample();
         let bytes = s.encode();
-        assert_eq!(canonical_of(&bytes).unwrap(), s.canonical());
-        let light = Light::read(&bytes).unwrap();
-        assert_eq!(
-            (
-                light.seq,
-                light.id,
-                light.revision,
-                light.type_name.as_ref()
+        assert_eq!(split(&bytes), Some((s.canonical(), s.hash)));
+        let mut extra = bytes.clone();
+        extra.pop();
+        extra.extend_from_slice(br#","text":"all fine"}"#);
+        assert_eq!(split(&extra), None);
+        let upper = String::from_utf8(bytes).unwrap().to_uppercase();
+        assert_eq!(split(upper.as_bytes()), None);
+    }
+
+    #[test]
+    fn decode_refuses_anything_but_the_exact_encoding() {
+        let bytes = String::from_utf8(sample().encode()).unwrap();
+        let hash_at = bytes.find(",\"hash\"").unwrap();
+        let cases = [
+            // a member after the hash, read by a lax reader but not covered by it
+            bytes.replace("\"}", "\",\"actor\":\"mallory\"}"),
+            // a repeated member inside the hashed part
+            format!(
+                "{},\"type\":\"resolved\"{}",
+                &bytes[..hash_at],
+                &bytes[hash_at..]
             ),
-            (1, s.id, 0, "acknowledged")
-        );
-        assert_eq!(
-            (light.stream_key(), light.hash.as_ref()),
-            ("i".to_string(), hex(&s.hash).as_str())
-        );
+            format!("{bytes} "),
+            format!("{bytes}\n"),
+            bytes.replacen("{", "{ ", 1),
+            // the same members in another order
+            bytes
+                .replacen(",\"revision\":0", "", 1)
+                .replacen("{", "{\"revision\":0,", 1),
+        ];
+        for case in cases {
+            assert_ne!(case, bytes);
+            assert!(Stored::decode(case.as_bytes()).is_err(), "accepted: {case}");
+        }
+        assert!(Stored::decode(bytes.as_bytes()).is_ok());
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let object = to_object(&args, ctx)?;
     let submission = parse_object(object).map_err(|e| flag_error(&e, &args.kind))?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_write()?;
     let appended = ledger
         .append(
             [Ok(Line {

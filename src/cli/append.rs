@@ -37,7 +37,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     // Standard input may come from a slow producer: read it all before taking the ledger, so
     // other writers are not kept waiting. A file is read while appending.
     let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_write()?;
     let lines = input::parsed(reader, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,

@@ -7,7 +7,7 @@ use super::{Context, Format};
 use logbook::event::parse_line;
 use logbook::projection::Policy;
 use logbook::report::{build, md, text};
-use logbook::store::{AppendError, Ledger, Line};
+use logbook::store::{Access, AppendError, Ledger, Line};
 use std::path::PathBuf;
 
 /// Tell the seed's story from a ledger
@@ -32,7 +32,7 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         _ => temporary()?,
     };
     let ledger = if path.exists() {
-        Ledger::open(&path, ctx.wait)?
+        Ledger::open(&path, ctx.wait, Access::Write)?
     } else {
         Ledger::create(&path)?
     };
@@ -119,11 +119,7 @@ fn temporary() -> Result<PathBuf, CommandError> {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let dir = std::env::temp_dir().join(format!("logbook-demo-{}-{stamp}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CommandError::new(
-            super::error::exit::UNAVAILABLE,
-            format!("cannot create {}: {e}", dir.display()),
-        )
-    })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CommandError::unavailable(format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir.join("ledger.redb"))
 }

@@ -1,41 +1,75 @@
-//! Command errors: every failure becomes a message, hints and an exit code (DESIGN section 5).
+//! Command errors: every failure has a kind (which decides the exit code of DESIGN section 5),
+//! a message, the chain of causes behind it, and hints for the person reading it. Hints live
+//! here, in the command line, not in the pure core.
 
 use logbook::store::{AppendError, StoreError};
 
-/// Exit codes of the command-line contract.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const REJECTED: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const UNAVAILABLE: u8 = 3;
+/// What went wrong, as far as the exit code is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Input broke a rule, or a thing asked for does not exist (exit 1).
+    Rejected,
+    /// The command line itself is wrong (exit 2).
+    Usage,
+    /// The ledger is missing, busy, unreadable or corrupt; or storage failed (exit 3).
+    Unavailable,
+    /// A bug in logbook: a panic or a broken internal invariant (exit 70, EX_SOFTWARE).
+    Internal,
+    /// The reader of our output went away (`logbook log | head`): stop quietly (exit 0).
+    BrokenPipe,
 }
 
-/// A failed command: printed as `error: ...` with `hint:` lines on stderr.
+impl Kind {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Kind::BrokenPipe => 0,
+            Kind::Rejected => 1,
+            Kind::Usage => 2,
+            Kind::Unavailable => 3,
+            Kind::Internal => 70,
+        }
+    }
+}
+
+/// A failed command: printed as `error: ...`, then indented details, `caused by:` lines and
+/// `hint:` lines on stderr.
 #[derive(Debug)]
 pub struct CommandError {
-    pub code: u8,
-    /// Empty for a failure that exits quietly (a closed pipe).
+    pub kind: Kind,
     pub message: String,
     pub details: Vec<String>,
+    pub causes: Vec<String>,
     pub hints: Vec<String>,
 }
 
 impl CommandError {
-    pub fn new(code: u8, message: impl Into<String>) -> CommandError {
+    pub fn new(kind: Kind, message: impl Into<String>) -> CommandError {
         CommandError {
-            code,
+            kind,
             message: message.into(),
             details: Vec::new(),
+            causes: Vec::new(),
             hints: Vec::new(),
         }
     }
 
     pub fn rejected(message: impl Into<String>) -> CommandError {
-        CommandError::new(exit::REJECTED, message)
+        CommandError::new(Kind::Rejected, message)
     }
 
     pub fn usage(message: impl Into<String>) -> CommandError {
-        CommandError::new(exit::USAGE, message)
+        CommandError::new(Kind::Usage, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> CommandError {
+        CommandError::new(Kind::Unavailable, message)
+    }
+
+    /// A bug in logbook, with the line that asks the user to report it.
+    pub fn internal(message: impl Into<String>) -> CommandError {
+        CommandError::new(Kind::Internal, format!("internal error: {}", message.into())).hint(
+            "this is a bug in logbook, not a problem with your ledger or input; please report it with the command you ran",
+        )
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> CommandError {
@@ -48,9 +82,33 @@ impl CommandError {
         self
     }
 
-    /// The reader went away (`logbook log | head`): stop quietly.
-    pub fn closed_pipe() -> CommandError {
-        CommandError::new(exit::OK, "")
+    /// Keeps the chain of causes of `error` (its `source()`s), printed as `caused by:`.
+    pub fn caused_by(mut self, error: &dyn std::error::Error) -> CommandError {
+        let mut source = error.source();
+        while let Some(e) = source {
+            self.causes.push(e.to_string());
+            source = e.source();
+        }
+        self
+    }
+
+    /// What stderr shows (nothing for a broken pipe). Every line is made inert: messages
+    /// quote writers' text and file contents.
+    pub fn render(&self) -> String {
+        if self.kind == Kind::BrokenPipe {
+            return String::new();
+        }
+        let mut text = format!("error: {}\n", clean(&self.message));
+        for d in &self.details {
+            text.push_str(&format!("  {}\n", clean(d)));
+        }
+        for c in &self.causes {
+            text.push_str(&format!("caused by: {}\n", clean(c)));
+        }
+        for h in &self.hints {
+            text.push_str(&format!("hint: {}\n", clean(h)));
+        }
+        text
     }
 }
 
@@ -58,20 +116,28 @@ impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
         let message = e.to_string();
         match e {
-            StoreError::NotFound { path } => CommandError::new(exit::UNAVAILABLE, message).hint(format!(
+            StoreError::NotFound { path } => CommandError::unavailable(message).hint(format!(
                 "create one with `logbook --ledger {} init`, or point --ledger (or LOGBOOK_LEDGER) at an existing ledger",
                 path.display()
             )),
             StoreError::Exists { .. } => CommandError::rejected(message)
                 .hint("logbook never overwrites a file: use it as it is, or choose another path with --ledger"),
-            StoreError::Busy { .. } => CommandError::new(exit::UNAVAILABLE, message)
+            StoreError::Busy { write: true, .. } => CommandError::unavailable(message)
                 .hint("nothing was written; retry, or wait longer with --wait SECONDS"),
-            StoreError::NotALedger { .. } => CommandError::new(exit::UNAVAILABLE, message)
+            StoreError::Busy { write: false, .. } => CommandError::unavailable(message)
+                .hint("retry, or wait longer with --wait SECONDS"),
+            StoreError::NotALedger { .. } => CommandError::unavailable(message)
                 .hint("check the --ledger path (or LOGBOOK_LEDGER)"),
-            StoreError::Corrupt { .. } => CommandError::new(exit::UNAVAILABLE, message).hint(
+            StoreError::Corrupt { .. } => CommandError::unavailable(message).hint(
                 "run `logbook verify` to see what is damaged; a ledger can be restored from an export with `logbook import`",
             ),
-            StoreError::Storage { .. } => CommandError::new(exit::UNAVAILABLE, message),
+            StoreError::ReadOnly { .. } => CommandError::unavailable(message).hint(
+                "reading, verifying and exporting work on a read-only file; to write, make it writable or copy it",
+            ),
+            StoreError::Storage { .. } => CommandError::unavailable(message),
+            StoreError::NoSpace { .. } => CommandError::unavailable(message).hint(
+                "nothing was written; free some space (or move the ledger) and retry",
+            ),
         }
     }
 }
@@ -96,9 +162,23 @@ impl From<AppendError> for CommandError {
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            CommandError::closed_pipe()
+            CommandError::new(Kind::BrokenPipe, "the reader of the output went away")
         } else {
-            CommandError::new(exit::UNAVAILABLE, format!("i/o error: {e}"))
+            CommandError::unavailable(format!("cannot write the output: {e}")).caused_by(&e)
         }
     }
+}
+
+/// Control characters shown escaped (until the shared terminal rule replaces this).
+fn clean(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }

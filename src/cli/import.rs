@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let reader = input::open(Some(&args.file))?;
-    let mut ledger = ctx.open()?;
+    let mut ledger = ctx.open_write()?;
     let lines = input::parsed(reader, |number, text| {
         let stored = Stored::decode(text.as_bytes()).map_err(|error| AppendError::Rejected {
             line: number,

@@ -12,6 +12,7 @@ mod init;
 mod input;
 mod log;
 mod output;
+mod panic;
 mod policy;
 mod progress;
 mod rebuild;
@@ -22,8 +23,8 @@ mod timeline;
 mod verify;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use error::{CommandError, exit};
-use logbook::store::{AppendContext, Ledger};
+use error::{CommandError, Kind};
+use logbook::store::{Access, AppendContext, Ledger};
 use output::Out;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +40,8 @@ Examples:
   logbook log --incident db-down
   logbook demo
 
-Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt.";
+Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt,
+70 internal error (a bug in logbook: please report it).";
 
 /// An event-sourced incident and maintenance ledger.
 ///
@@ -133,9 +135,19 @@ impl Context {
         }
     }
 
-    /// Opens the existing ledger, waiting while it is busy.
+    /// Opens the existing ledger to read it (read-only where the file needs no repair),
+    /// waiting while it is busy.
     fn open(&self) -> Result<Ledger, CommandError> {
-        Ok(Ledger::open(&self.ledger_path()?, self.wait)?)
+        Ok(Ledger::open(&self.ledger_path()?, self.wait, Access::Read)?)
+    }
+
+    /// Opens the existing ledger to write to it, waiting while it is busy.
+    fn open_write(&self) -> Result<Ledger, CommandError> {
+        Ok(Ledger::open(
+            &self.ledger_path()?,
+            self.wait,
+            Access::Write,
+        )?)
     }
 
     fn append_context(&self) -> AppendContext {
@@ -216,32 +228,28 @@ pub fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
-                exit::USAGE
+                Kind::Usage.exit_code()
             } else {
-                exit::OK
+                0
             };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    // redb may panic on a file damaged outside it; that is a corrupt ledger (exit 3), not a
-    // crash, and the user sees one error line, not a backtrace.
-    std::panic::set_hook(Box::new(|_| {}));
-    match std::panic::catch_unwind(|| run(cli, ledger_typed)) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) => report(e),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown failure");
-            report(
-                CommandError::new(exit::UNAVAILABLE, format!("internal error (a damaged ledger file, or a bug in logbook): {detail}"))
-                    .hint("run `logbook verify`; restore from an export with `logbook import` into a new ledger"),
-            )
-        }
-    }
+    // A panic is a bug in logbook (exit 70), never blamed on the ledger, unless the storage
+    // engine raised it reading the file; the user sees one error line, not a backtrace
+    // (RUST_BACKTRACE=1 shows it).
+    panic::install();
+    let ledger = cli.ledger.clone();
+    let outcome = std::panic::catch_unwind(|| run(cli, ledger_typed));
+    let error = match outcome {
+        Ok(Ok(())) => return ExitCode::SUCCESS,
+        Ok(Err(e)) => e,
+        Err(payload) => panic::error(payload.as_ref(), ledger.as_deref()),
+    };
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(error.render().as_bytes());
+    ExitCode::from(error.kind.exit_code())
 }
 
 fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
@@ -279,19 +287,4 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
     }?;
     out.flush()
-}
-
-fn report(e: CommandError) -> ExitCode {
-    if !e.message.is_empty() {
-        let mut text = format!("error: {}\n", e.message);
-        for d in &e.details {
-            text.push_str(&format!("  {d}\n"));
-        }
-        for h in &e.hints {
-            text.push_str(&format!("hint: {h}\n"));
-        }
-        use std::io::Write;
-        let _ = std::io::stderr().write_all(text.as_bytes());
-    }
-    ExitCode::from(e.code)
 }

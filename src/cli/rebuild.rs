@@ -16,7 +16,7 @@ pub struct Args {}
 
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_write()?;
     let bar = super::progress::events(0, "rebuilding");
     let done = ledger.rebuild_with(&|streams, total| {
         bar.set_length(total);

@@ -115,7 +115,7 @@ impl Ledger {
         &self,
         body: impl FnOnce(&mut Writer<'_>) -> Result<T, AppendError>,
     ) -> Result<T, AppendError> {
-        let txn: WriteTransaction = self.db.begin_write().map_err(self.storage())?;
+        let txn: WriteTransaction = self.begin_write()?;
         let result = {
             let mut w = Writer::new(&txn).map_err(self.storage())?;
             w.head = match w.meta.get("head").map_err(self.storage())? {

@@ -11,13 +11,22 @@ pub enum StoreError {
     #[error("a file already exists at {}", path.display())]
     Exists { path: PathBuf },
     #[error("ledger busy: another process holds {} (waited {waited_ms} ms)", path.display())]
-    Busy { path: PathBuf, waited_ms: u128 },
+    Busy {
+        path: PathBuf,
+        waited_ms: u128,
+        /// The command meant to write (so nothing was written).
+        write: bool,
+    },
     #[error("{} is not a logbook ledger: {detail}", path.display())]
     NotALedger { path: PathBuf, detail: String },
     #[error("ledger {} is corrupt: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
+    #[error("ledger {} {what}", path.display())]
+    ReadOnly { path: PathBuf, what: &'static str },
     #[error("cannot use {}: {detail}", path.display())]
     Storage { path: PathBuf, detail: String },
+    #[error("no space left on the device that holds {}", path.display())]
+    NoSpace { path: PathBuf },
 }
 
 /// Why an append (or import) wrote nothing.

@@ -20,16 +20,18 @@ pub use append::{AppendContext, Appended, Line};
 pub use error::{AppendError, StoreError};
 pub use projections::Rebuilt;
 pub use record::{Hash, Stored};
-pub use verify::{Problem, Report};
+pub use verify::{Depth, Problem, Report};
 
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+pub use open::Access;
+use open::Db;
+use redb::{ReadableTable, ReadableTableMetadata};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tables::{EVENTS, META};
 
 /// An open ledger file.
 pub struct Ledger {
-    db: Database,
+    db: Db,
     path: PathBuf,
 }
 
@@ -47,8 +49,19 @@ impl Ledger {
     }
 
     /// Opens an existing ledger, waiting up to `wait` while another process holds it.
-    pub fn open(path: &Path, wait: Duration) -> Result<Ledger, StoreError> {
-        open::open(path, wait)
+    pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, StoreError> {
+        open::open(path, wait, access)
+    }
+
+    /// A write transaction, or [`StoreError::ReadOnly`] on a ledger opened for reading.
+    fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        match self.db.begin_write() {
+            Some(txn) => txn.map_err(self.storage()),
+            None => Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                what: "was opened for reading only",
+            }),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -77,16 +90,30 @@ impl Ledger {
         events.len().map_err(self.storage())
     }
 
-    /// Calls `each` with every stored event's encoded bytes in `seq` order, as exported.
+    /// Calls `each` with every stored event's encoded bytes in `seq` order, as exported, after
+    /// checking that the bytes are exactly what the chain covers (a damaged event stops the
+    /// export with a corrupt-ledger error, so an export never carries bytes the hash does not).
     pub fn for_each_raw<E: From<StoreError>>(
         &self,
         mut each: impl FnMut(u64, &[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        let mut prev = record::GENESIS;
         for entry in events.iter().map_err(self.storage())? {
             let (seq, bytes) = entry.map_err(self.storage())?;
-            each(seq.value(), bytes.value())?;
+            let (seq, bytes) = (seq.value(), bytes.value());
+            match record::split(bytes) {
+                Some((canonical, hash)) if record::chain(&prev, &canonical) == hash => {
+                    prev = hash;
+                }
+                _ => {
+                    return Err(E::from(
+                        self.corrupt(&format!("event {seq} does not match the hash chain")),
+                    ));
+                }
+            }
+            each(seq, bytes)?;
         }
         Ok(())
     }

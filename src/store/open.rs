@@ -1,13 +1,58 @@
 //! Creating and opening the file: never create on open, wait with jittered backoff while
-//! another process holds it, and turn redb's failures into [`StoreError`]s.
+//! another process holds it, open read-only for readers, and turn redb's failures into
+//! [`StoreError`]s.
 
 use super::tables::{
     EVENTS, FORMAT, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
 use super::{Ledger, StoreError};
-use redb::{Database, DatabaseError, ReadableDatabase};
+use redb::{
+    Database, DatabaseError, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, TransactionError,
+    WriteTransaction,
+};
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+/// The open file: writable, or read-only for commands that only read.
+pub(super) enum Db {
+    Write(Database),
+    Read(ReadOnlyDatabase),
+}
+
+impl Db {
+    pub(super) fn begin_read(&self) -> Result<ReadTransaction, TransactionError> {
+        match self {
+            Db::Write(db) => db.begin_read(),
+            Db::Read(db) => db.begin_read(),
+        }
+    }
+
+    /// A write transaction; `None` on a ledger opened read-only.
+    pub(super) fn begin_write(&self) -> Option<Result<WriteTransaction, TransactionError>> {
+        match self {
+            Db::Write(db) => Some(db.begin_write()),
+            Db::Read(_) => None,
+        }
+    }
+
+    /// One step of compaction (`Ok(false)` when done, or when opened read-only).
+    pub(super) fn compact(&mut self) -> Result<bool, redb::CompactionError> {
+        match self {
+            Db::Write(db) => db.compact(),
+            Db::Read(_) => Ok(false),
+        }
+    }
+}
+
+/// How a command means to use the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: the file is opened read-only where it needs no repair, so a read-only
+    /// file (mode 0444, another owner, immutable) can be read, verified and exported.
+    Read,
+    /// Appends or rebuilds.
+    Write,
+}
 
 pub fn create(path: &Path) -> Result<Ledger, StoreError> {
     if path.exists() {
@@ -34,12 +79,12 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
     }
     txn.commit().map_err(|e| storage(path, e))?;
     Ok(Ledger {
-        db,
+        db: Db::Write(db),
         path: path.to_path_buf(),
     })
 }
 
-pub fn open(path: &Path, wait: Duration) -> Result<Ledger, StoreError> {
+pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, StoreError> {
     if !path.exists() {
         return Err(StoreError::NotFound {
             path: path.to_path_buf(),
@@ -48,18 +93,25 @@ pub fn open(path: &Path, wait: Duration) -> Result<Ledger, StoreError> {
     let started = Instant::now();
     let mut backoff = Backoff::new();
     let db = loop {
-        match open_once(path) {
+        match open_once(path, access) {
             Err(OpenFailure::Busy) => {
                 let waited = started.elapsed();
                 if waited >= wait {
                     return Err(StoreError::Busy {
                         path: path.to_path_buf(),
                         waited_ms: waited.as_millis(),
+                        write: access == Access::Write,
                     });
                 }
                 std::thread::sleep(backoff.next().min(wait - waited));
             }
             Err(OpenFailure::Other(e)) => return Err(e),
+            Err(OpenFailure::Corrupt) => {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: "the storage engine could not read the file".into(),
+                });
+            }
             Ok(db) => break db,
         }
     };
@@ -72,46 +124,87 @@ pub fn open(path: &Path, wait: Duration) -> Result<Ledger, StoreError> {
 
 enum OpenFailure {
     Busy,
+    /// redb panicked reading the file.
+    Corrupt,
     Other(StoreError),
 }
 
-fn open_once(path: &Path) -> Result<Database, OpenFailure> {
-    // redb documents that opening a file corrupted outside redb may panic; a panic here is a
-    // corrupt ledger, not a crash of logbook.
-    let result = std::panic::catch_unwind(|| Database::open(path));
-    match result {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Err(OpenFailure::Busy),
-        Ok(Err(DatabaseError::Storage(redb::StorageError::Io(e))))
-            if e.kind() == std::io::ErrorKind::NotFound =>
-        {
-            Err(OpenFailure::Other(StoreError::NotFound {
-                path: path.to_path_buf(),
-            }))
+/// Opens the file once. A reader opens it read-only; if it needs repair (it was not closed
+/// cleanly), it is opened for writing so redb can repair it, where the file allows that.
+fn open_once(path: &Path, access: Access) -> Result<Db, OpenFailure> {
+    if access == Access::Read {
+        match guarded(|| ReadOnlyDatabase::open(path)) {
+            Ok(Ok(db)) => return Ok(Db::Read(db)),
+            Ok(Err(DatabaseError::RepairAborted)) => {
+                return open_for_writing(path).map_err(|e| match e {
+                    OpenFailure::Other(StoreError::ReadOnly { path, .. }) => {
+                        OpenFailure::Other(StoreError::ReadOnly {
+                            path,
+                            what: "was not closed cleanly and needs a repair, which needs write access",
+                        })
+                    }
+                    other => other,
+                });
+            }
+            Ok(Err(e)) => return Err(failure(path, e, false)),
+            Err(panic) => return Err(panic),
         }
-        Ok(Err(DatabaseError::Storage(redb::StorageError::Corrupted(detail)))) => {
-            Err(OpenFailure::Other(StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail,
-            }))
-        }
-        Ok(Err(
-            e @ (DatabaseError::UpgradeRequired(_)
-            | DatabaseError::Storage(_)
-            | DatabaseError::RepairAborted),
-        )) => Err(OpenFailure::Other(StoreError::NotALedger {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        })),
-        Ok(Err(e)) => Err(OpenFailure::Other(storage(path, e))),
-        Err(_) => Err(OpenFailure::Other(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: "the storage engine could not read the file".into(),
-        })),
+    }
+    open_for_writing(path)
+}
+
+fn open_for_writing(path: &Path) -> Result<Db, OpenFailure> {
+    match guarded(|| Database::open(path)) {
+        Ok(Ok(db)) => Ok(Db::Write(db)),
+        Ok(Err(e)) => Err(failure(path, e, true)),
+        Err(panic) => Err(panic),
     }
 }
 
-fn check_format(db: &Database, path: &Path) -> Result<(), StoreError> {
+/// Runs one of redb's open calls. redb documents that opening a file corrupted outside redb
+/// may panic; a panic there is a corrupt ledger, not a bug of logbook.
+fn guarded<T>(open: impl FnOnce() -> T) -> Result<T, OpenFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).map_err(|_| OpenFailure::Corrupt)
+}
+
+fn failure(path: &Path, e: DatabaseError, writing: bool) -> OpenFailure {
+    match e {
+        DatabaseError::DatabaseAlreadyOpen => OpenFailure::Busy,
+        DatabaseError::Storage(redb::StorageError::Io(e)) => OpenFailure::Other(match e.kind() {
+            std::io::ErrorKind::NotFound => StoreError::NotFound {
+                path: path.to_path_buf(),
+            },
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                if writing =>
+            {
+                StoreError::ReadOnly {
+                    path: path.to_path_buf(),
+                    what: "cannot be opened for writing",
+                }
+            }
+            std::io::ErrorKind::PermissionDenied => storage(path, e),
+            _ => StoreError::NotALedger {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+        }),
+        DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+            OpenFailure::Other(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail,
+            })
+        }
+        e @ (DatabaseError::UpgradeRequired(_)
+        | DatabaseError::Storage(_)
+        | DatabaseError::RepairAborted) => OpenFailure::Other(StoreError::NotALedger {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+        e => OpenFailure::Other(storage(path, e)),
+    }
+}
+
+fn check_format(db: &Db, path: &Path) -> Result<(), StoreError> {
     let not_ledger = |detail: &str| StoreError::NotALedger {
         path: path.to_path_buf(),
         detail: detail.into(),

@@ -32,13 +32,12 @@ impl<'t> Projections<'t> {
         for service in old.iter().flat_map(|i| &i.services) {
             self.by_service.remove((service.as_str(), key))?;
         }
-        match incident::fold(key, stream) {
+        match project(key, stream)? {
             Some(new) => {
                 for service in &new.services {
                     self.by_service.insert((service.as_str(), key), ())?;
                 }
-                let bytes = serde_json::to_vec(&new).map_err(|e| StorageError::Io(e.into()))?;
-                self.incidents.insert(key, bytes.as_slice())?;
+                self.incidents.insert(key, new.bytes.as_slice())?;
             }
             None => {
                 self.incidents.remove(key)?;
@@ -46,6 +45,36 @@ impl<'t> Projections<'t> {
         }
         Ok(())
     }
+}
+
+/// What the projection tables hold for one incident: its encoded fold and its services.
+pub(super) struct Projected {
+    pub bytes: Vec<u8>,
+    pub services: Vec<String>,
+}
+
+/// The projection of incident `key` from its whole stream (`None` when nothing is left of it).
+pub(super) fn project(key: &str, stream: &[Stored]) -> Result<Option<Projected>, StorageError> {
+    let Some(incident) = incident::fold(key, stream) else {
+        return Ok(None);
+    };
+    let bytes = serde_json::to_vec(&incident).map_err(|e| StorageError::Io(e.into()))?;
+    Ok(Some(Projected {
+        bytes,
+        services: incident.services,
+    }))
+}
+
+/// The kept state of a stream from its whole stream, encoded as the `stream_state` table
+/// holds it.
+pub(super) fn state_bytes(stream: &[Stored]) -> Result<Option<Vec<u8>>, StorageError> {
+    let mut state = None;
+    for s in stream {
+        state = Some(rules::apply(state, &s.event, s.revision));
+    }
+    state
+        .map(|state| serde_json::to_vec(&state).map_err(|e| StorageError::Io(e.into())))
+        .transpose()
 }
 
 /// Reads one stream's events, in revision order, through the stream index.
@@ -87,7 +116,7 @@ impl Ledger {
 
     /// [`Ledger::rebuild`], calling `progress` with streams done and streams in all.
     pub fn rebuild_with(&self, progress: &dyn Fn(u64, u64)) -> Result<Rebuilt, StoreError> {
-        let txn = self.db.begin_write().map_err(self.storage())?;
+        let txn = self.begin_write()?;
         let mut done = Rebuilt {
             streams: 0,
             incidents: 0,
@@ -112,12 +141,7 @@ impl Ledger {
             let total = keys.len() as u64;
             for key in keys {
                 let stream = load_stream(&streams, &events, &key).map_err(self.storage())?;
-                let mut state = None;
-                for s in &stream {
-                    state = Some(rules::apply(state, &s.event, s.revision));
-                }
-                if let Some(state) = state {
-                    let state = serde_json::to_vec(&state).map_err(self.storage())?;
+                if let Some(state) = state_bytes(&stream).map_err(self.storage())? {
                     states
                         .insert(key.as_str(), state.as_slice())
                         .map_err(self.storage())?;

@@ -7,7 +7,7 @@ use super::{Ledger, StoreError};
 use crate::projection::Incident;
 use crate::projection::service::{self, Service};
 use crate::record::Stored;
-use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+use redb::{ReadTransaction, ReadableTable};
 use std::collections::BTreeSet;
 
 impl Ledger {

@@ -4,7 +4,7 @@
 use crate::common::{Env, Run, s};
 use crate::schema::assert_lines_valid;
 use crate::snap;
-use logbook::store::Ledger;
+use logbook::store::{Access, Ledger};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
@@ -190,8 +190,9 @@ fn retries_after_a_busy_ledger_store_each_event_once() {
     // and retry before they race; round 1 races them from a cold start.
     for round in 0..3 {
         let batch = Batch::new(&format!("retry-{round}"), 100 + round, 12);
-        let held = (round != 1)
-            .then(|| Ledger::open(&env.ledger, Duration::ZERO).expect("hold the ledger"));
+        let held = (round != 1).then(|| {
+            Ledger::open(&env.ledger, Duration::ZERO, Access::Write).expect("hold the ledger")
+        });
         let mut children = [
             spawn(&env, &["--format", "json", "append", "-"]),
             spawn(&env, &["--format", "json", "append", "-"]),
@@ -447,7 +448,7 @@ fn redact_numbers(text: &str, labels: &[&str]) -> String {
 #[test]
 fn busy_ledger_fails_after_wait() {
     let env = Env::new();
-    let held = Ledger::open(&env.ledger, Duration::ZERO).expect("hold the ledger");
+    let held = Ledger::open(&env.ledger, Duration::ZERO, Access::Write).expect("hold the ledger");
 
     let started = Instant::now();
     let run = env.run(&["--wait", "0.3", "log"]).code(3);

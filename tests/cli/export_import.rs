@@ -5,7 +5,7 @@ use crate::common::{Env, SEED, s};
 use crate::schema::assert_valid;
 use crate::snap;
 use logbook::event::parse_line;
-use logbook::store::{AppendContext, AppendError, Ledger, Line, Stored};
+use logbook::store::{Access, AppendContext, AppendError, Ledger, Line, Stored};
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -178,7 +178,7 @@ proptest! {
         prop_assert_eq!(target.head().unwrap(), source.head().unwrap());
         drop(target);
         // The file reopens with the same content.
-        let reopened = Ledger::open(&dir.path().join("b.redb"), Duration::ZERO).unwrap();
+        let reopened = Ledger::open(&dir.path().join("b.redb"), Duration::ZERO, Access::Write).unwrap();
         prop_assert_eq!(export(&reopened), first);
     }
 }

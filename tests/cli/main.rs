@@ -5,6 +5,7 @@ mod common;
 
 mod add;
 mod append;
+mod byteflip;
 mod durability;
 mod export_import;
 mod projections;
