@@ -1,6 +1,7 @@
 //! Writing to stdout: buffered, JSON or text, and quiet when the reader has gone away.
 
 use super::error::CommandError;
+use logbook::report::inert::{terminal, terminal_lines};
 use serde::Serialize;
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 
@@ -28,8 +29,14 @@ impl Out {
     }
 
     /// Rows as aligned columns; on a terminal, long last cells are cut to the width with `…`.
+    /// Control characters in cells are shown escaped (before widths are measured), so a row is
+    /// always one line.
     pub fn table(&mut self, rows: &[Vec<String>]) -> Result<(), CommandError> {
-        for line in columns(rows) {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| terminal(c).into_owned()).collect())
+            .collect();
+        for line in columns(&rows) {
             match self.width {
                 Some(w) if line.chars().count() > w => {
                     let cut: String = line.chars().take(w.saturating_sub(1)).collect();
@@ -41,9 +48,11 @@ impl Out {
         Ok(())
     }
 
-    /// One line of text.
+    /// One line of text (or several, split by line feeds); control characters in it are shown
+    /// escaped.
     pub fn line(&mut self, text: impl AsRef<str>) -> Result<(), CommandError> {
-        self.inner.write_all(text.as_ref().as_bytes())?;
+        self.inner
+            .write_all(terminal_lines(text.as_ref()).as_bytes())?;
         self.inner.write_all(b"\n")?;
         Ok(())
     }

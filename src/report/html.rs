@@ -1,6 +1,8 @@
 //! The post-incident report as one self-contained HTML page: inline CSS, an inline SVG timeline,
-//! no scripts, fonts or links to other hosts; every text taken from events is escaped.
+//! no scripts, fonts or links to other hosts; every text taken from events is escaped
+//! ([`super::inert::html`]).
 
+use super::inert::html as escape;
 use super::{Report, duration, when};
 use crate::event::{At, Body, Event, Level, word};
 use crate::projection::span::{Span, human, offset};
@@ -33,22 +35,6 @@ const LEVELS: [Level; 4] = [
     Level::Degraded,
     Level::Maintenance,
 ];
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn colour(level: Level) -> &'static str {
     match level {

@@ -1,17 +1,12 @@
-//! The post-incident report as Markdown, ready to paste into a wiki.
+//! The post-incident report as Markdown, ready to paste into a wiki; writer text goes through
+//! [`super::inert`], so it can neither carry HTML nor link anywhere but `http`, `https`, `mailto`.
 
+use super::inert::{markdown, markdown_link};
 use super::{Report, duration, when};
 use crate::event::{Body, Level, word};
 use crate::projection::Stamp;
 use crate::projection::span::{Span, offset};
 use std::fmt::Write;
-
-/// Escapes text for a Markdown table cell or line.
-fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
-}
 
 fn stamp(s: &Option<Stamp>) -> String {
     s.as_ref().map_or("—".to_string(), when)
@@ -22,9 +17,9 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let i = &r.incident;
     let m = &r.metrics;
-    let _ = writeln!(o, "# Incident report: {}\n", cell(&i.key));
+    let _ = writeln!(o, "# Incident report: {}\n", markdown(&i.key));
     if let Some(title) = &i.title {
-        let _ = writeln!(o, "> {}\n", cell(title));
+        let _ = writeln!(o, "> {}\n", markdown(title));
     }
     let _ = writeln!(o, "| | |\n|---|---|");
     let kind = word(&i.kind);
@@ -34,7 +29,7 @@ pub fn render(r: &Report) -> String {
         "| Kind | {kind} |\n| State | {} |",
         state.replace('_', " ")
     );
-    let _ = writeln!(o, "| Services | {} |", cell(&i.services.join(", ")));
+    let _ = writeln!(o, "| Services | {} |", markdown(&i.services.join(", ")));
     let _ = writeln!(o, "| Impact started | {} |", stamp(&i.impact_start));
     let _ = writeln!(
         o,
@@ -80,7 +75,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
-                cell(&imp.service),
+                markdown(&imp.service),
                 level(Level::MajorOutage),
                 level(Level::PartialOutage),
                 level(Level::Degraded),
@@ -105,7 +100,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "Detected{source} at {}: {}.",
                 when(&at),
-                cell(&e.describe())
+                markdown(&e.describe())
             );
             let _ = writeln!(
                 o,
@@ -132,7 +127,7 @@ pub fn render(r: &Report) -> String {
             when(&at),
             e.offset.map(offset).unwrap_or_default(),
             e.event.type_name(),
-            cell(&e.event.describe())
+            markdown(&e.event.describe())
         );
     }
 
@@ -145,12 +140,12 @@ pub fn render(r: &Report) -> String {
             let tickets = if v.tickets.is_empty() {
                 "—".to_string()
             } else {
-                cell(&v.tickets.join(", "))
+                markdown(&v.tickets.join(", "))
             };
             let _ = writeln!(
                 o,
                 "| {} | {tickets} | {} | {} | {} | {} |",
-                cell(&v.vendor),
+                markdown(&v.vendor),
                 stamp(&v.engaged),
                 stamp(&v.responded),
                 v.responses,
@@ -166,7 +161,12 @@ pub fn render(r: &Report) -> String {
                     .offset
                     .map(|s| format!(" ({})", offset(s)))
                     .unwrap_or_default();
-                let _ = writeln!(o, "- {}{offset}: {}", when(&at), cell(&e.event.describe()));
+                let _ = writeln!(
+                    o,
+                    "- {}{offset}: {}",
+                    when(&at),
+                    markdown(&e.event.describe())
+                );
             }
         }
     }
@@ -182,7 +182,7 @@ pub fn render(r: &Report) -> String {
             } else {
                 String::new()
             };
-            format!("{}{state}", e.event.describe())
+            format!("{}{state}", markdown(&e.event.describe()))
         },
     );
     section(&mut o, r, "Announcements", &["announced"], &|e| {
@@ -193,7 +193,7 @@ pub fn render(r: &Report) -> String {
             ..
         } = &e.event.body
         else {
-            return e.event.describe();
+            return markdown(&e.event.describe());
         };
         let channel = channel
             .map(|c| word(&c))
@@ -203,22 +203,22 @@ pub fn render(r: &Report) -> String {
             .or_else(|| e.event.summary.clone())
             .unwrap_or_default();
         match url {
-            Some(u) => format!("{channel}: [{title}]({u})"),
-            None => format!("{channel}: {title}"),
+            Some(u) => format!("{channel}: {}", markdown_link(&title, u)),
+            None => format!("{channel}: {}", markdown(&title)),
         }
     });
     section(&mut o, r, "Action items", &["action_item"], &|e| {
         let Body::ActionItem { owner, due } = &e.event.body else {
-            return e.event.describe();
+            return markdown(&e.event.describe());
         };
         let owner = owner
             .as_ref()
-            .map(|o| format!(" — owner: {o}"))
+            .map(|o| format!(" — owner: {}", markdown(o)))
             .unwrap_or_default();
         let due = due.map(|d| format!(", due {d}")).unwrap_or_default();
         format!(
             "{}{owner}{due}",
-            e.event.summary.clone().unwrap_or_default()
+            markdown(e.event.summary.as_deref().unwrap_or_default())
         )
     });
 
@@ -233,7 +233,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "| {name} | {} |", metric(span));
     }
     for (vendor, span) in &m.vendor_response {
-        let _ = writeln!(o, "| {} response | {} |", cell(vendor), metric(*span));
+        let _ = writeln!(o, "| {} response | {} |", markdown(vendor), metric(*span));
     }
     let _ = writeln!(
         o,
@@ -245,14 +245,14 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "\n## Corrections\n");
         for c in &r.corrections {
             let what = if c.kind == "amended" {
-                format!("amended {} of", c.fields.join(", "))
+                format!("amended {} of", markdown(&c.fields.join(", ")))
             } else {
                 "retracted".to_string()
             };
             let reason = c
                 .reason
                 .as_ref()
-                .map(|x| format!(": {}", cell(x)))
+                .map(|x| format!(": {}", markdown(x)))
                 .unwrap_or_default();
             let withdrawn = if c.in_effect { "" } else { " (withdrawn)" };
             let _ = writeln!(
@@ -277,6 +277,7 @@ fn section(
     r: &Report,
     title: &str,
     types: &[&str],
+    // Each entry's text, already Markdown.
     line: &dyn Fn(&crate::projection::timeline::Entry) -> String,
 ) {
     let entries: Vec<_> = r.entries(types).collect();
@@ -286,6 +287,6 @@ fn section(
     let _ = writeln!(o, "\n## {title}\n");
     for e in entries {
         let at = e.event.stamp();
-        let _ = writeln!(o, "- {} — {}", when(&at), cell(&line(e)));
+        let _ = writeln!(o, "- {} — {}", when(&at), line(e));
     }
 }

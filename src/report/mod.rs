@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod incident;
+pub mod inert;
 pub mod json;
 pub mod md;
 pub mod text;

@@ -8,6 +8,7 @@ mod append;
 mod byteflip;
 mod durability;
 mod export_import;
+mod inert;
 mod projections;
 mod rules;
 mod schema;
