@@ -98,6 +98,7 @@ impl CommandError {
         if self.kind == Kind::BrokenPipe {
             return String::new();
         }
+        let clean = logbook::report::inert::terminal;
         let mut text = format!("error: {}\n", clean(&self.message));
         for d in &self.details {
             text.push_str(&format!("  {}\n", clean(d)));
@@ -167,18 +168,4 @@ impl From<std::io::Error> for CommandError {
             CommandError::unavailable(format!("cannot write the output: {e}")).caused_by(&e)
         }
     }
-}
-
-/// Control characters shown escaped (until the shared terminal rule replaces this).
-fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
 }

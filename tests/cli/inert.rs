@@ -164,3 +164,12 @@ fn html_report_escapes_everything() {
         "{page}"
     );
 }
+
+#[test]
+fn error_messages_escape_what_they_quote() {
+    let env = Env::new();
+    let line = "{\"type\":\"detected\",\"incident\":\"x\\u001b]0;pwned\\u0007\\u001b[2Jy\",\"at\":\"2026-11-25T10:00:00Z\",\"services\":[\"db\"]}\n";
+    let run = env.append(line).code(1);
+    assert_terminal_safe("append error", &run.stderr);
+    assert!(run.stderr.contains("\\u{1b}"), "{run}");
+}
