@@ -201,11 +201,15 @@ pub fn unhex(text: &str) -> Option<Hash> {
 }
 
 /// A UUIDv7 for an event written without an id: the time is `recorded_at`; the 74 bits after
-/// it hold the seq (48 bits, so ids of one ledger are unique and grow with the log, which keeps
-/// the id index append-friendly) and 26 bits from the previous hash. Reproducible under a fixed
-/// clock.
-pub fn new_id(recorded_at: OffsetDateTime, prev: &Hash, seq: u64) -> Uuid {
-    let salt = u128::from(u32::from_be_bytes([prev[0], prev[1], prev[2], prev[3]]) >> 6);
+/// it hold the seq (48 bits, so ids of one ledger grow with the log, which keeps the id index
+/// append-friendly) and 26 bits from the previous hash, mixed with `attempt`. Reproducible
+/// under a fixed clock. A writer may have chosen the same id for an earlier event: the store
+/// then asks again with the next `attempt` until the id is free.
+pub fn new_id(recorded_at: OffsetDateTime, prev: &Hash, seq: u64, attempt: u32) -> Uuid {
+    let salt = u128::from(
+        (u32::from_be_bytes([prev[0], prev[1], prev[2], prev[3]]) >> 6)
+            ^ (attempt.wrapping_mul(0x9e37_79b9) & ((1 << 26) - 1)),
+    );
     // 74 bits: seq (48) then salt (26), spread over the fields UUIDv7 leaves free (12 + 6 + 56).
     let n = (u128::from(seq & ((1 << 48) - 1)) << 26) | salt;
     let mut bits = [0u8; 10];
@@ -228,7 +232,7 @@ mod tests {
         .unwrap()
         .event;
         let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
-        let id = new_id(now, &GENESIS, 1);
+        let id = new_id(now, &GENESIS, 1, 0);
         Stored::seal(1, id, 0, now, event, &GENESIS).0
     }
 
@@ -300,10 +304,19 @@ mod tests {
     fn generated_ids_grow_with_the_seq() {
         let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
         let ids: Vec<Uuid> = (1..2000)
-            .map(|seq| new_id(now, &[seq as u8; 32], seq))
+            .map(|seq| new_id(now, &[seq as u8; 32], seq, 0))
             .collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
         assert!(ids.iter().all(|id| id.get_version_num() == 7));
+    }
+
+    #[test]
+    fn another_attempt_gives_another_id() {
+        let now = parse_instant("2026-11-25T12:00:00Z").unwrap();
+        let ids: std::collections::HashSet<Uuid> = (0..1000)
+            .map(|attempt| new_id(now, &GENESIS, 7, attempt))
+            .collect();
+        assert_eq!(ids.len(), 1000);
     }
 
     #[test]

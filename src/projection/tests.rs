@@ -50,7 +50,7 @@ fn ledger(lines: &[&str]) -> Vec<Stored> {
             key.clone(),
             rules::apply(states.get(&key).cloned(), &event, revision),
         );
-        let id = sub.id.unwrap_or_else(|| new_id(RECORDED, &prev, seq));
+        let id = sub.id.unwrap_or_else(|| new_id(RECORDED, &prev, seq, 0));
         by_id.insert(id, event.clone());
         let stored = Stored::seal(seq, id, revision, RECORDED, event, &prev).0;
         prev = stored.hash;

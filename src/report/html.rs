@@ -548,7 +548,7 @@ mod tests {
         for (n, line) in lines.iter().enumerate() {
             let event = parse_line(line).expect("valid line").event;
             let seq = n as u64 + 1;
-            let id = new_id(recorded, &prev, seq);
+            let id = new_id(recorded, &prev, seq, 0);
             let stored = Stored::seal(seq, id, n as u64, recorded, event, &prev).0;
             prev = stored.hash;
             stream.push(stored);

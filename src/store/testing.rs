@@ -44,3 +44,21 @@ pub fn swap_events(path: &Path, a: u64, b: u64) -> Result<()> {
     txn.commit()?;
     Ok(())
 }
+
+/// Replaces the projection of incident `key` with `edit(old bytes)`.
+pub fn rewrite_projection(path: &Path, key: &str, edit: impl FnOnce(&str) -> String) -> Result<()> {
+    let db = Database::open(path)?;
+    let txn = db.begin_write()?;
+    {
+        let mut incidents = txn.open_table(super::tables::INCIDENTS)?;
+        let old = incidents
+            .get(key)?
+            .ok_or("no such incident")?
+            .value()
+            .to_vec();
+        let new = edit(std::str::from_utf8(&old)?);
+        incidents.insert(key, new.as_bytes())?;
+    }
+    txn.commit()?;
+    Ok(())
+}

@@ -12,4 +12,5 @@ mod inert;
 mod projections;
 mod rules;
 mod schema;
+mod trust;
 mod verify;

@@ -1,0 +1,177 @@
+//! Regression tests for the attacks of issue 7 on the record itself: bytes a reader uses that
+//! the hash does not cover, projections edited behind verify's back, read-only files, retries
+//! that are not the same event, and panics blamed on the ledger.
+
+use crate::common::{Env, s};
+use logbook::store::testing;
+
+/// Fields an attacker tried to slip in after a stored event's hash (a valid redb edit).
+const SMUGGLED: [(&str, &str); 11] = [
+    ("actor", "\"mallory\""),
+    ("recorded_at", "\"2011-01-01T00:00:00Z\""),
+    ("summary", "\"all fine\""),
+    ("vendor", "\"nobody\""),
+    ("approximate", "true"),
+    ("text", "\"all fine\""),
+    ("level", "\"partial\""),
+    ("services", "[\"nothing\"]"),
+    ("at", "\"2011-06-16T06:41:00-04:00\""),
+    ("type", "\"note\""),
+    ("contact", "\"nobody\""),
+];
+
+#[test]
+fn members_after_the_hash_are_corruption_for_verify_and_every_reader() {
+    for (field, value) in SMUGGLED {
+        let env = Env::seeded();
+        testing::rewrite_event(&env.ledger, 21, |old| {
+            format!("{},\"{field}\":{value}}}", &old[..old.len() - 1])
+        })
+        .unwrap();
+        let verify = env.run(&["verify"]).code(3);
+        assert!(verify.stderr.contains("event 21:"), "{field}: {verify}");
+        for command in [
+            &["log"][..],
+            &["export"],
+            &["rebuild"],
+            &["timeline", "2011-06-16-upstream-routing"],
+            &["report", "2011-06-16-upstream-routing"],
+        ] {
+            let run = env.run(command).code(3);
+            assert!(
+                run.stderr.contains("corrupt"),
+                "{field}, {command:?}: {run}"
+            );
+        }
+        // Nothing was answered from the smuggled bytes, and quick verify catches them too.
+        env.run(&["verify", "--quick"]).code(3);
+    }
+}
+
+#[test]
+fn an_edited_projection_is_caught_by_verify() {
+    let env = Env::seeded();
+    let before = env.run(&["stats"]).ok().stdout;
+    testing::rewrite_projection(&env.ledger, "2011-06-16-upstream-routing", |old| {
+        old.replace("major_outage", "degraded")
+    })
+    .unwrap();
+    assert_ne!(
+        env.run(&["stats"]).ok().stdout,
+        before,
+        "the edit changes a figure"
+    );
+    let run = env.run(&["verify"]).code(3);
+    assert!(
+        run.stderr
+            .contains("the projection of incident 2011-06-16-upstream-routing does not match"),
+        "{run}"
+    );
+    env.run(&["rebuild"]).ok();
+    env.run(&["verify"]).ok();
+    assert_eq!(env.run(&["stats"]).ok().stdout, before);
+}
+
+/// Makes the ledger unwritable even for root (immutable), and undoes it on drop.
+struct Unwritable<'a>(&'a std::path::Path);
+
+impl<'a> Unwritable<'a> {
+    fn new(path: &'a std::path::Path) -> Unwritable<'a> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        if std::fs::OpenOptions::new().write(true).open(path).is_ok() {
+            // root ignores the mode; the immutable attribute binds root too.
+            let done = std::process::Command::new("chattr")
+                .args(["+i", s(path)])
+                .status();
+            assert!(
+                matches!(done, Ok(status) if status.success()),
+                "cannot make {} unwritable: run as non-root, or where chattr works",
+                path.display()
+            );
+        }
+        Unwritable(path)
+    }
+}
+
+impl Drop for Unwritable<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .args(["-i", s(self.0)])
+            .status();
+    }
+}
+
+#[test]
+fn a_read_only_ledger_can_be_read_verified_and_exported() {
+    let env = Env::seeded();
+    let before = std::fs::read(&env.ledger).unwrap();
+    let _guard = Unwritable::new(&env.ledger);
+    for command in [
+        &["log"][..],
+        &["verify"],
+        &["export"],
+        &["incidents"],
+        &["streak"],
+        &["stats"],
+        &["report", "2011-06-16-upstream-routing"],
+    ] {
+        env.run(command).ok();
+    }
+    let run = env
+        .run(&[
+            "add",
+            "note",
+            "--incident",
+            "2011-06-16-upstream-routing",
+            "--text",
+            "x",
+        ])
+        .code(3);
+    assert!(run.stderr.contains("cannot be opened for writing"), "{run}");
+    assert!(!run.stderr.contains("not a logbook ledger"), "{run}");
+    assert_eq!(std::fs::read(&env.ledger).unwrap(), before);
+}
+
+#[test]
+fn a_retry_with_the_same_instant_in_another_offset_is_another_event() {
+    let env = Env::new();
+    let id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    let line = |at: &str| {
+        format!(
+            "{{\"type\":\"detected\",\"incident\":\"db\",\"at\":\"{at}\",\"id\":\"{id}\",\"services\":[\"db\"]}}\n"
+        )
+    };
+    env.append(&line("2026-11-24T23:30:00-01:00")).ok();
+    env.append(&line("2026-11-24T23:30:00-01:00")).ok();
+    // 00:30 the next day in UTC: the same instant, written on another day.
+    let run = env.append(&line("2026-11-25T00:30:00Z")).code(1);
+    assert!(run.stderr.contains("already stored"), "{run}");
+}
+
+#[test]
+fn a_panic_in_the_storage_engine_is_a_corrupt_ledger_not_a_bug() {
+    // Some flips inside the pages of the events table make redb index past its page (it
+    // panics, as documented for files damaged outside it). The search starts where the seeded
+    // ledger's first such byte is, and goes on through the whole file if that moves.
+    let env = Env::seeded();
+    let mut bytes = std::fs::read(&env.ledger).unwrap();
+    let mut found = false;
+    let len = bytes.len();
+    for offset in (32_768..len).chain(0..32_768.min(len)).step_by(97) {
+        bytes[offset] ^= 0xff;
+        std::fs::write(&env.ledger, &bytes).unwrap();
+        bytes[offset] ^= 0xff;
+        let run = env.run(&["verify"]);
+        assert_ne!(run.code, 70, "byte {offset}: {run}");
+        if run
+            .stderr
+            .contains("the storage engine could not read its pages")
+        {
+            assert_eq!(run.code, 3, "{run}");
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "no flip made the storage engine panic");
+}
