@@ -121,19 +121,23 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let object = to_object(&args, ctx)?;
     let submission = parse_object(object).map_err(|e| flag_error(&e, &args.kind))?;
-    let ledger = ctx.open_write()?;
-    let appended = ledger
-        .append(
-            [Ok(Line {
-                number: 1,
-                submission,
-            })],
-            &ctx.append_context(),
-        )
-        .map_err(|e| match e {
-            logbook::store::AppendError::Rejected { error, .. } => flag_error(&error, &args.kind),
-            other => other.into(),
-        })?;
+    let mut ledger = ctx.open_write()?;
+    let appended = super::write_or_shrink(&mut ledger, |ledger| {
+        ledger
+            .append(
+                [Ok(Line {
+                    number: 1,
+                    submission,
+                })],
+                &ctx.append_context(),
+            )
+            .map_err(|e| match e {
+                logbook::store::AppendError::Rejected { error, .. } => {
+                    flag_error(&error, &args.kind)
+                }
+                other => other.into(),
+            })
+    })?;
     let mut tally = super::append::Tally::default();
     appended.iter().for_each(|a| tally.add(a));
     super::append::print(&appended, &tally, format, false, out)

@@ -38,6 +38,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     // other writers are not kept waiting. A file is read while appending.
     let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
     let mut ledger = ctx.open_write()?;
+    if let Some(bytes) = super::input::file_size(args.file.as_deref()) {
+        ledger.ensure_space(bytes)?;
+    }
     let lines = input::parsed(reader, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
@@ -49,11 +52,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let keep = format == Format::Json || !args.quiet;
     let mut receipts = Vec::new();
     let mut tally = Tally::default();
-    ledger.append_each(lines, &ctx.append_context(), &mut |a| {
-        tally.add(&a);
-        if keep {
-            receipts.push(a);
-        }
+    super::write_or_shrink(&mut ledger, |ledger| {
+        Ok(ledger.append_each(lines, &ctx.append_context(), &mut |a| {
+            tally.add(&a);
+            if keep {
+                receipts.push(a);
+            }
+        })?)
     })?;
     // The events are committed: say so before tidying the file, which may fail harmlessly.
     print(&receipts, &tally, format, args.quiet, out)?;

@@ -25,6 +25,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let reader = input::open(Some(&args.file))?;
     let mut ledger = ctx.open_write()?;
+    if let Some(bytes) = super::input::file_size(Some(&args.file)) {
+        ledger.ensure_space(bytes)?;
+    }
     let lines = input::parsed(reader, |number, text| {
         let stored = Stored::decode(text.as_bytes()).map_err(|error| AppendError::Rejected {
             line: number,
@@ -32,7 +35,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         })?;
         Ok((number, stored))
     });
-    let count = ledger.import(lines)?;
+    let count = super::write_or_shrink(&mut ledger, |ledger| Ok(ledger.import(lines)?))?;
 
     let head = ledger.head()?;
     let hash = logbook::store::record::hex(&head.hash);

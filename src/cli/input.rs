@@ -80,3 +80,9 @@ pub fn parsed<T: Send + 'static>(
     });
     rx.into_iter()
 }
+
+/// The size of a regular input file (not of standard input, a pipe or a device).
+pub fn file_size(file: Option<&Path>) -> Option<u64> {
+    let meta = std::fs::metadata(file.filter(|p| *p != Path::new("-"))?).ok()?;
+    meta.is_file().then_some(meta.len())
+}

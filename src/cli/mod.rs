@@ -106,6 +106,24 @@ fn compact(ledger: &mut Ledger) {
     }
 }
 
+/// Runs a write that may fail; if it failed and the file grew (redb grows it during the
+/// transaction, and on a full disk the pages it wrote keep the disk full), gives the space
+/// back by compacting, so a failed append leaves the file and the disk as they were.
+fn write_or_shrink<T>(
+    ledger: &mut Ledger,
+    write: impl FnOnce(&Ledger) -> Result<T, CommandError>,
+) -> Result<T, CommandError> {
+    let size = |l: &Ledger| std::fs::metadata(l.path()).map(|m| m.len()).ok();
+    let before = size(ledger);
+    let result = write(ledger);
+    if result.is_err() && size(ledger) > before {
+        // Best effort: the append already failed and says so; a failed compaction only
+        // leaves the file larger.
+        let _ = ledger.compact();
+    }
+    result
+}
+
 /// What every command may need: where the ledger is, how to show things, the clock, who writes.
 pub struct Context {
     ledger: Option<PathBuf>,

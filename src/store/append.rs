@@ -174,7 +174,7 @@ impl WriteError {
         let path = path.to_path_buf();
         match self {
             WriteError::Field(error) => AppendError::Rejected { line, error },
-            WriteError::Storage(detail) => AppendError::Store(StoreError::Storage { path, detail }),
+            WriteError::Storage(detail) => AppendError::Store(super::open::storage(&path, detail)),
             WriteError::Corrupt(detail) => AppendError::Store(StoreError::Corrupt { path, detail }),
         }
     }

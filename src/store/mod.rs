@@ -53,6 +53,12 @@ impl Ledger {
         open::open(path, wait, access)
     }
 
+    /// Refuses an append of `input_bytes` bytes of input that the device holding the ledger
+    /// has clearly no room for, before anything is written (see [`StoreError::NoSpace`]).
+    pub fn ensure_space(&self, input_bytes: u64) -> Result<(), StoreError> {
+        open::ensure_space(&self.path, input_bytes)
+    }
+
     /// A write transaction, or [`StoreError::ReadOnly`] on a ledger opened for reading.
     fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
         match self.db.begin_write() {
@@ -142,10 +148,7 @@ impl Ledger {
     }
 
     fn storage_error(&self, e: impl std::fmt::Display) -> StoreError {
-        StoreError::Storage {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        }
+        open::storage(&self.path, e)
     }
 
     fn corrupt(&self, detail: &str) -> StoreError {

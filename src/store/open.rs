@@ -63,7 +63,25 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| storage(path, e))?;
     }
-    let db = Database::create(path).map_err(|e| storage(path, e))?;
+    // `Database::create` creates the file; if the ledger cannot be set up in it (a full disk),
+    // the half-made file is removed, so `init` leaves nothing behind or a usable ledger.
+    let made = Database::create(path)
+        .map_err(|e| storage(path, e))
+        .and_then(|db| set_up(db, path));
+    match made {
+        Ok(db) => Ok(Ledger {
+            db: Db::Write(db),
+            path: path.to_path_buf(),
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(path);
+            Err(e)
+        }
+    }
+}
+
+/// Writes the format record and creates every table, in one transaction.
+fn set_up(db: Database, path: &Path) -> Result<Database, StoreError> {
     let txn = db.begin_write().map_err(|e| storage(path, e))?;
     {
         let mut meta = txn.open_table(META).map_err(|e| storage(path, e))?;
@@ -78,10 +96,9 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
             .map_err(|e| storage(path, e))?;
     }
     txn.commit().map_err(|e| storage(path, e))?;
-    Ok(Ledger {
-        db: Db::Write(db),
-        path: path.to_path_buf(),
-    })
+    // Closing writes redb's own bookkeeping; on a full disk that fails too.
+    db.close().map_err(|e| storage(path, e))?;
+    Database::open(path).map_err(|e| storage(path, e))
 }
 
 pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, StoreError> {
@@ -224,10 +241,17 @@ fn check_format(db: &Db, path: &Path) -> Result<(), StoreError> {
     }
 }
 
-fn storage(path: &Path, e: impl std::fmt::Display) -> StoreError {
+pub(super) fn storage(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    let detail = e.to_string();
+    // redb's errors keep the io::Error only as text; ENOSPC reads the same on every libc.
+    if detail.contains("No space left on device") || detail.contains("os error 28") {
+        return StoreError::NoSpace {
+            path: path.to_path_buf(),
+        };
+    }
     StoreError::Storage {
         path: path.to_path_buf(),
-        detail: e.to_string(),
+        detail,
     }
 }
 
@@ -260,4 +284,30 @@ impl Backoff {
         self.ceiling = (self.ceiling * 2).min(Duration::from_millis(250));
         delay
     }
+}
+
+/// Bytes of ledger an append may need per byte of input, with room to spare: a ledger holds
+/// about 1.7 times its export, and a transaction writes new pages before it frees old ones.
+const GROWTH_PER_INPUT_BYTE: u64 = 4;
+/// Room kept for redb's own bookkeeping on every write.
+const GROWTH_BASE: u64 = 256 << 10;
+
+/// Refuses, before anything is written, an append of `input_bytes` that the device holding
+/// the ledger has no room for: a failed transaction would leave the file grown and the disk
+/// full, for every other program too.
+pub(super) fn ensure_space(path: &Path, input_bytes: u64) -> Result<(), StoreError> {
+    let need = input_bytes
+        .saturating_mul(GROWTH_PER_INPUT_BYTE)
+        .saturating_add(GROWTH_BASE);
+    // A device that cannot say how much room it has is left to fail (or not) on its own.
+    let Ok(stat) = rustix::fs::statvfs(path) else {
+        return Ok(());
+    };
+    let free = stat.f_bavail.saturating_mul(stat.f_frsize);
+    if free < need {
+        return Err(StoreError::NoSpace {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
