@@ -5,6 +5,7 @@
 //! [`rules`]. Serialising an [`Event`] gives back the JSON fields it was written with.
 
 mod describe;
+mod fields;
 mod names;
 pub mod parse;
 pub mod rules;
