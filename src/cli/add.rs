@@ -3,6 +3,7 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
+use logbook::event::json::read_object;
 use logbook::event::parse::parse_object;
 use logbook::event::time::format_instant;
 use logbook::event::{FieldError, TYPES};
@@ -202,11 +203,15 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
         put(key, text(value));
     }
     if let Some(set) = &args.set {
-        let value: Value = serde_json::from_str(set).map_err(|e| {
-            CommandError::rejected(format!("--set: not valid JSON: {e}"))
-                .hint(r#"e.g. --set '{"at":"2011-06-16T03:10:00-04:00"}'"#)
+        let object = read_object(set.as_bytes()).map_err(|e| {
+            let err = CommandError::rejected(format!("--set: {e}"));
+            if e.field == "-" {
+                err.hint(r#"e.g. --set '{"at":"2011-06-16T03:10:00-04:00"}'"#)
+            } else {
+                err
+            }
         })?;
-        put("set", Some(value));
+        put("set", Some(Value::Object(object)));
     }
     Ok(m)
 }

@@ -6,6 +6,7 @@
 
 mod describe;
 mod fields;
+pub mod json;
 mod names;
 pub mod parse;
 pub mod rules;

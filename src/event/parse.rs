@@ -75,14 +75,24 @@ pub fn own_fields(ty: &str) -> &'static [&'static str] {
     }
 }
 
-/// Parses one line of JSON Lines input.
+/// Parses one line of JSON Lines input: one JSON object, no key twice (see [`json`]).
+///
+/// [`json`]: super::json
 pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
-    match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(map)) => parse_object(map),
-        Ok(_) => Err(FieldError::new("-", "expected a JSON object, one event per line")),
-        Err(e) => Err(FieldError::new("-", format!("not valid JSON: {e}"))
-            .with_hint("each line must be one JSON object, e.g. {\"type\":\"acknowledged\",\"incident\":\"db-outage\",\"at\":\"2011-06-16T03:25:00-04:00\"}")),
+    if line.starts_with('\u{feff}') {
+        return Err(FieldError::new(
+            "-",
+            "starts with a UTF-8 byte order mark; save the file without it",
+        ));
     }
+    let map = super::json::read_object(line.as_bytes()).map_err(|e| {
+        if e.field == "-" {
+            e.with_hint("each line must be one JSON object, e.g. {\"type\":\"acknowledged\",\"incident\":\"db-outage\",\"at\":\"2011-06-16T03:25:00-04:00\"}")
+        } else {
+            e
+        }
+    })?;
+    parse_object(map)
 }
 
 /// Parses one event object.
@@ -240,6 +250,46 @@ mod tests {
         );
         assert_eq!(err("[1]").field, "-");
         assert_eq!(err("{").field, "-");
+    }
+
+    /// A note on incident `i` with `extra` fields spliced in.
+    fn note(extra: &str) -> String {
+        format!(r#"{{"type":"note","incident":"i","at":"2011-06-16","text":"t"{extra}}}"#)
+    }
+
+    #[test]
+    fn refuses_each_bad_line_with_its_field_and_message() {
+        let amend = |set: &str| {
+            format!(
+                r#"{{"type":"amended","incident":"i","at":"2011-06-17","target":"0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41","set":{set}}}"#
+            )
+        };
+        let cases: Vec<(String, &str, &str)> = vec![
+            (note(r#","at":"2011-06-17""#), "at", "duplicate field"),
+            (
+                amend(r#"{"at":"2011-06-16","at":"2011-06-15"}"#),
+                "set.at",
+                "duplicate field",
+            ),
+            (
+                format!("{} x", note("")),
+                "-",
+                "trailing data after the JSON object (column 61)",
+            ),
+            (
+                format!("\u{feff}{}", note("")),
+                "-",
+                "starts with a UTF-8 byte order mark; save the file without it",
+            ),
+        ];
+        for (line, field, message) in &cases {
+            let e = err(line);
+            assert_eq!(
+                (e.field.as_str(), e.message.as_str()),
+                (*field, *message),
+                "{line}"
+            );
+        }
     }
 
     #[test]
