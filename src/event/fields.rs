@@ -51,8 +51,29 @@ impl Fields {
         Fields { map }
     }
 
+    /// The value of `key`; an optional field given as `null` counts as absent.
     pub(super) fn take(&mut self, key: &str) -> Option<Value> {
         self.map.remove(key).filter(|v| !v.is_null())
+    }
+
+    /// A whole number >= 0; `null` is refused, since leaving out a precondition must be
+    /// deliberate.
+    pub(super) fn opt_count(&mut self, key: &str) -> Result<Option<u64>, FieldError> {
+        let Some(value) = self.map.remove(key) else {
+            return Ok(None);
+        };
+        match value.as_u64() {
+            Some(n) => Ok(Some(n)),
+            None if value.is_null() => Err(FieldError::new(
+                key,
+                "must be a whole number >= 0, not null",
+            )
+            .with_hint(format!("leave `{key}` out to append without the check"))),
+            None => Err(FieldError::new(
+                key,
+                format!("must be a whole number >= 0, not {value}"),
+            )),
+        }
     }
 
     pub(super) fn type_name(&mut self) -> Result<&'static str, FieldError> {

@@ -133,15 +133,7 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
     let id = f.opt_uuid("id")?;
     let actor = f.opt_text("actor")?;
     let summary = f.opt_line("summary")?;
-    let expected_revision = match f.take("expected_revision") {
-        None => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            FieldError::new(
-                "expected_revision",
-                format!("must be a whole number >= 0, not {v}"),
-            )
-        })?),
-    };
+    let expected_revision = f.opt_count("expected_revision")?;
     if matches!(ty, "restore_step" | "action_item") && summary.is_none() {
         return Err(missing("summary", ty));
     }
@@ -280,6 +272,36 @@ mod tests {
                 format!("\u{feff}{}", note("")),
                 "-",
                 "starts with a UTF-8 byte order mark; save the file without it",
+            ),
+            (
+                note(r#","expected_revision":null"#),
+                "expected_revision",
+                "must be a whole number >= 0, not null",
+            ),
+            (
+                note(r#","expected_revision":-1"#),
+                "expected_revision",
+                "must be a whole number >= 0, not -1",
+            ),
+            (
+                note(r#","expected_revision":-0"#),
+                "expected_revision",
+                "must be a whole number >= 0, not -0.0",
+            ),
+            (
+                note(r#","expected_revision":1.0"#),
+                "expected_revision",
+                "must be a whole number >= 0, not 1.0",
+            ),
+            (
+                note(r#","expected_revision":"1""#),
+                "expected_revision",
+                "must be a whole number >= 0, not \"1\"",
+            ),
+            (
+                note(r#","expected_revision":18446744073709551616"#),
+                "expected_revision",
+                "must be a whole number >= 0, not 1.8446744073709552e+19",
             ),
         ];
         for (line, field, message) in &cases {
