@@ -4,6 +4,7 @@
 use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
 use super::{At, Body, Channel, Level, Name, RestoreLevel, Source, StepState, TYPES};
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 pub(super) fn missing(field: &str, ty: &str) -> FieldError {
@@ -203,6 +204,8 @@ impl Fields {
             return Err(FieldError::new(key, "must name at least one service").with_hint(hint));
         }
         let mut names: Vec<Name> = Vec::with_capacity(items.len());
+        // A set beside the list: checking each name against the list would be quadratic.
+        let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
         for item in items {
             let name = item
                 .as_str()
@@ -210,7 +213,7 @@ impl Fields {
                 .and_then(|t| {
                     Name::parse(t).map_err(|e| FieldError::new(key, format!("service name {e}")))
                 })?;
-            if names.contains(&name) {
+            if !seen.insert(name.as_str().to_string()) {
                 return Err(FieldError::new(key, format!("names `{name}` twice")));
             }
             names.push(name);
