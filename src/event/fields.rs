@@ -2,6 +2,7 @@
 //! its field.
 
 use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
+use super::time::TimeError;
 use super::{At, Body, Channel, Level, Name, RestoreLevel, Source, StepState, TYPES};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -235,14 +236,14 @@ impl Fields {
                 FieldError::new(key, format!("must be a string, not {value}")).with_hint(hint),
             );
         };
-        match At::parse(text) {
-            Some(at) => Ok(Some(at)),
-            None => Err(FieldError::new(
-                key,
-                format!("`{text}` is not a timestamp with an offset or a date"),
-            )
-            .with_hint(hint)),
-        }
+        At::read(text).map(Some).map_err(|e| {
+            let hint = match e {
+                TimeError::NotATime(_) => hint,
+                TimeError::LeapSecond(_) => "write the second before it, e.g. 23:59:59",
+                TimeError::TooPrecise(_) => "keep at most 9 digits after the point (nanoseconds)",
+            };
+            FieldError::new(key, e.to_string()).with_hint(hint)
+        })
     }
 
     pub(super) fn req_at(&mut self, key: &str) -> Result<At, FieldError> {

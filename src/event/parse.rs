@@ -303,6 +303,16 @@ mod tests {
                 "expected_revision",
                 "must be a whole number >= 0, not 1.8446744073709552e+19",
             ),
+            (
+                r#"{"type":"note","incident":"i","at":"2016-12-31T23:59:60Z","text":"t"}"#.into(),
+                "at",
+                "`2016-12-31T23:59:60Z`: leap seconds are not supported",
+            ),
+            (
+                r#"{"type":"note","incident":"i","at":"2011-06-16T03:30:00.123456789012Z","text":"t"}"#.into(),
+                "at",
+                "`2011-06-16T03:30:00.123456789012Z` has more than 9 fractional digits",
+            ),
         ];
         for (line, field, message) in &cases {
             let e = err(line);
