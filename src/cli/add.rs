@@ -4,7 +4,7 @@ use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
 use logbook::event::json::read_object;
-use logbook::event::parse::parse_object;
+use logbook::event::parse::parse_input;
 use logbook::event::time::format_instant;
 use logbook::event::{FieldError, TYPES};
 use logbook::store::Line;
@@ -121,7 +121,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let object = to_object(&args, ctx)?;
-    let submission = parse_object(object).map_err(|e| flag_error(&e, &args.kind))?;
+    let submission = parse_input(object).map_err(|e| flag_error(&e, &args.kind))?;
     let ledger = ctx.open()?;
     let appended = ledger
         .append(

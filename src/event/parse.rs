@@ -1,6 +1,7 @@
 //! Parsing one JSON line into an [`Event`], field by field, so every error names its field.
 
 use super::fields::{Fields, missing};
+use super::limits;
 use super::{Body, Event};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -79,6 +80,9 @@ pub fn own_fields(ty: &str) -> &'static [&'static str] {
 ///
 /// [`json`]: super::json
 pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
+    if line.len() > limits::MAX_LINE_BYTES {
+        return Err(limits::line_too_long());
+    }
     if line.starts_with('\u{feff}') {
         return Err(FieldError::new(
             "-",
@@ -92,10 +96,18 @@ pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
             e
         }
     })?;
+    parse_input(map)
+}
+
+/// Parses one event object of new input: [`parse_object`] after the input limits
+/// ([`limits::check_input`]).
+pub fn parse_input(map: Map<String, Value>) -> Result<Submission, FieldError> {
+    limits::check_input(&map)?;
     parse_object(map)
 }
 
-/// Parses one event object.
+/// Parses one event object by every rule of its fields, but not the limits of new input, so
+/// that it also reads events stored before a limit existed (and the results of amendments).
 pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
     let mut f = Fields::new(map);
     let ty = f.type_name()?;
@@ -312,6 +324,31 @@ mod tests {
                 r#"{"type":"note","incident":"i","at":"2011-06-16T03:30:00.123456789012Z","text":"t"}"#.into(),
                 "at",
                 "`2011-06-16T03:30:00.123456789012Z` has more than 9 fractional digits",
+            ),
+            (
+                note(r#","id":"00000000-0000-0000-0000-000000000000""#),
+                "id",
+                "the nil UUID cannot identify an event",
+            ),
+            (
+                note(&format!(r#","summary":"{}""#, "x".repeat(1025))),
+                "summary",
+                "is 1025 bytes long; the limit is 1024",
+            ),
+            (
+                r#"{"type":"note","incident":"i","at":"9999-12-31","text":"t"}"#.into(),
+                "at",
+                "year 9999 is outside the years logbook accepts, 1900 to 2999",
+            ),
+            (
+                amend(r#"{"due":"9999-12-31"}"#),
+                "set.due",
+                "year 9999 is outside the years logbook accepts, 1900 to 2999",
+            ),
+            (
+                note(&format!(r#","summary":"{}""#, " ".repeat(70_000))),
+                "-",
+                "is longer than 65536 bytes, the limit for one line",
             ),
         ];
         for (line, field, message) in &cases {
