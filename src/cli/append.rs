@@ -3,6 +3,7 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format, input};
+use logbook::event::limits::MAX_LINE_BYTES;
 use logbook::event::parse_line;
 use logbook::store::{AppendError, Appended, Line};
 use serde::Serialize;
@@ -34,11 +35,11 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    // Standard input may come from a slow producer: read it all before taking the ledger, so
-    // other writers are not kept waiting. A file is read while appending.
-    let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
+    // A pipe or FIFO may come from a slow producer: it is read to its end before taking the
+    // ledger, so other writers are not kept waiting. A regular file is read while appending.
+    let input = input::open(args.file.as_deref(), MAX_LINE_BYTES)?;
     let mut ledger = ctx.open()?;
-    let lines = input::parsed(reader, |number, text| {
+    let lines = input::parsed(input, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
             error,

@@ -49,15 +49,12 @@ pub fn check_input(map: &Map<String, Value>) -> Result<(), FieldError> {
     check_fields(map, "")
 }
 
-/// The error for a line longer than [`MAX_LINE_BYTES`].
-pub fn line_too_long() -> FieldError {
+/// The error for a line longer than `limit` bytes ([`MAX_LINE_BYTES`] for input).
+pub fn line_too_long(limit: usize) -> FieldError {
     FieldError::new(
         "-",
-        format!("is longer than {MAX_LINE_BYTES} bytes, the limit for one line"),
+        format!("is longer than {limit} bytes, the limit for one line"),
     )
-    .with_hint(format!(
-        "a text may hold {MAX_TEXT_BYTES} bytes; put more in several notes"
-    ))
 }
 
 fn check_fields(map: &Map<String, Value>, prefix: &str) -> Result<(), FieldError> {

@@ -81,7 +81,7 @@ pub fn own_fields(ty: &str) -> &'static [&'static str] {
 /// [`json`]: super::json
 pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
     if line.len() > limits::MAX_LINE_BYTES {
-        return Err(limits::line_too_long());
+        return Err(limits::line_too_long(limits::MAX_LINE_BYTES));
     }
     if line.starts_with('\u{feff}') {
         return Err(FieldError::new(
