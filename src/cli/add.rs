@@ -53,8 +53,9 @@ pub struct Args {
     #[arg(long)]
     id: Option<String>,
     /// Append only if the incident's latest revision is this one
-    #[arg(long, value_name = "REVISION")]
-    expected_revision: Option<u64>,
+    // Read as text so that a wrong number is rejected input (exit 1), as in a JSON line.
+    #[arg(long, value_name = "REVISION", allow_negative_numbers = true)]
+    expected_revision: Option<String>,
     /// detected: monitoring, customer, staff or vendor
     #[arg(long)]
     source: Option<String>,
@@ -178,7 +179,16 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
     }
     put("summary", text(&args.summary));
     put("id", text(&args.id));
-    put("expected_revision", args.expected_revision.map(Value::from));
+    if let Some(text) = &args.expected_revision {
+        let revision: u64 = text.parse().map_err(|_| {
+            CommandError::rejected(format!(
+                "--expected-revision: must be a whole number >= 0, not `{text}`"
+            ))
+            .hint("the revision that `logbook log --format json` shows for the incident's latest event")
+            .hint("nothing was written")
+        })?;
+        put("expected_revision", Some(Value::from(revision)));
+    }
     for (key, value) in [
         ("source", &args.source),
         ("level", &args.level),
