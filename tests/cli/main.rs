@@ -7,6 +7,7 @@ mod add;
 mod append;
 mod durability;
 mod export_import;
+mod input;
 mod projections;
 mod rules;
 mod schema;
