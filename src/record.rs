@@ -95,11 +95,8 @@ impl Stored {
 
     /// Reads the fields of a stored object without checking that it is canonical.
     fn decode_fields(bytes: &[u8]) -> Result<Stored, FieldError> {
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| FieldError::new("-", format!("not valid JSON: {e}")))?;
-        let Value::Object(mut map) = value else {
-            return Err(FieldError::new("-", "expected a JSON object"));
-        };
+        // Repeated members and trailing bytes are refused here already, with their own words.
+        let mut map = crate::event::json::read_object(bytes)?;
         let seq = take_u64(&mut map, "seq")?;
         let revision = take_u64(&mut map, "revision")?;
         let recorded_at = match map.remove("recorded_at") {

@@ -3,7 +3,8 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
-use logbook::event::parse::parse_object;
+use logbook::event::json::read_object;
+use logbook::event::parse::parse_input;
 use logbook::event::time::format_instant;
 use logbook::event::{FieldError, TYPES};
 use logbook::store::Line;
@@ -52,8 +53,9 @@ pub struct Args {
     #[arg(long)]
     id: Option<String>,
     /// Append only if the incident's latest revision is this one
-    #[arg(long, value_name = "REVISION")]
-    expected_revision: Option<u64>,
+    // Read as text so that a wrong number is rejected input (exit 1), as in a JSON line.
+    #[arg(long, value_name = "REVISION", allow_negative_numbers = true)]
+    expected_revision: Option<String>,
     /// detected: monitoring, customer, staff or vendor
     #[arg(long)]
     source: Option<String>,
@@ -120,7 +122,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let object = to_object(&args, ctx)?;
-    let submission = parse_object(object).map_err(|e| flag_error(&e, &args.kind))?;
+    let submission = parse_input(object).map_err(|e| flag_error(&e, &args.kind))?;
     let mut ledger = ctx.open_write()?;
     let appended = super::write_or_shrink(&mut ledger, |ledger| {
         ledger
@@ -181,7 +183,16 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
     }
     put("summary", text(&args.summary));
     put("id", text(&args.id));
-    put("expected_revision", args.expected_revision.map(Value::from));
+    if let Some(text) = &args.expected_revision {
+        let revision: u64 = text.parse().map_err(|_| {
+            CommandError::rejected(format!(
+                "--expected-revision: must be a whole number >= 0, not `{text}`"
+            ))
+            .hint("the revision that `logbook log --format json` shows for the incident's latest event")
+            .hint("nothing was written")
+        })?;
+        put("expected_revision", Some(Value::from(revision)));
+    }
     for (key, value) in [
         ("source", &args.source),
         ("level", &args.level),
@@ -206,11 +217,15 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
         put(key, text(value));
     }
     if let Some(set) = &args.set {
-        let value: Value = serde_json::from_str(set).map_err(|e| {
-            CommandError::rejected(format!("--set: not valid JSON: {e}"))
-                .hint(r#"e.g. --set '{"at":"2011-06-16T03:10:00-04:00"}'"#)
+        let object = read_object(set.as_bytes()).map_err(|e| {
+            let err = CommandError::rejected(format!("--set: {e}"));
+            if e.field == "-" {
+                err.hint(r#"e.g. --set '{"at":"2011-06-16T03:10:00-04:00"}'"#)
+            } else {
+                err
+            }
         })?;
-        put("set", Some(value));
+        put("set", Some(Value::Object(object)));
     }
     Ok(m)
 }

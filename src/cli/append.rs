@@ -3,6 +3,7 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format, input};
+use logbook::event::limits::MAX_LINE_BYTES;
 use logbook::event::parse_line;
 use logbook::store::{AppendError, Appended, Line};
 use serde::Serialize;
@@ -34,14 +35,12 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    // Standard input may come from a slow producer: read it all before taking the ledger, so
-    // other writers are not kept waiting. A file is read while appending.
-    let reader = input::buffer_if_stdin(input::open(args.file.as_deref())?, args.file.as_deref())?;
+    // A pipe or FIFO may come from a slow producer: it is read to its end before taking the
+    // ledger, so other writers are not kept waiting. A regular file is read while appending.
+    let input = input::open(args.file.as_deref(), MAX_LINE_BYTES)?;
     let mut ledger = ctx.open_write()?;
-    if let Some(bytes) = super::input::file_size(args.file.as_deref()) {
-        ledger.ensure_space(bytes)?;
-    }
-    let lines = input::parsed(reader, |number, text| {
+    ledger.ensure_space(input.bytes(args.file.as_deref()))?;
+    let lines = input::parsed(input, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
             error,

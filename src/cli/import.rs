@@ -3,6 +3,7 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format, input};
+use logbook::event::limits::MAX_IMPORT_LINE_BYTES;
 use logbook::store::{AppendError, Stored};
 use std::path::PathBuf;
 
@@ -23,12 +24,11 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    let reader = input::open(Some(&args.file))?;
+    // As for append: anything but a regular file is read to its end before taking the ledger.
+    let input = input::open(Some(&args.file), MAX_IMPORT_LINE_BYTES)?;
     let mut ledger = ctx.open_write()?;
-    if let Some(bytes) = super::input::file_size(Some(&args.file)) {
-        ledger.ensure_space(bytes)?;
-    }
-    let lines = input::parsed(reader, |number, text| {
+    ledger.ensure_space(input.bytes(Some(&args.file)))?;
+    let lines = input::parsed(input, |number, text| {
         let stored = Stored::decode(text.as_bytes()).map_err(|error| AppendError::Rejected {
             line: number,
             error,

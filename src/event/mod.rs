@@ -1,10 +1,14 @@
 //! Event types: the catalogue of DESIGN section 2 as Rust values (pure, no I/O).
 //!
-//! Input lines are parsed and checked field by field in [`parse`]; the rules that need the
-//! ledger's state (an incident must be opened first, nothing after `resolved`, ...) live in
-//! [`rules`]. Serialising an [`Event`] gives back the JSON fields it was written with.
+//! Input lines are read by the strict JSON reader of [`json`], held to the [`limits`] of new
+//! input, and parsed and checked field by field in [`parse`]; the rules that need the ledger's
+//! state (an incident must be opened first, nothing after `resolved`, ...) live in [`rules`].
+//! Serialising an [`Event`] gives back the JSON fields it was written with.
 
 mod describe;
+mod fields;
+pub mod json;
+pub mod limits;
 mod names;
 pub mod parse;
 pub mod rules;
@@ -12,7 +16,7 @@ pub mod time;
 
 pub use describe::word;
 pub use names::Name;
-pub use parse::{FieldError, Submission, parse_line};
+pub use parse::{FieldError, Submission, parse_input, parse_line};
 pub use time::At;
 
 use serde::Serialize;

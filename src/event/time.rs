@@ -15,16 +15,35 @@ pub enum At {
     Day(Date),
 }
 
+/// Why a text is not an [`At`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("`{0}` is not a timestamp with an offset or a date")]
+    NotATime(String),
+    #[error("`{0}`: leap seconds are not supported")]
+    LeapSecond(String),
+    #[error("`{0}` has more than 9 fractional digits")]
+    TooPrecise(String),
+}
+
 const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]");
 
 impl At {
     /// Parses RFC 3339 with an offset, or a `YYYY-MM-DD` date.
     pub fn parse(text: &str) -> Option<At> {
+        At::read(text).ok()
+    }
+
+    /// [`At::parse`], saying what is wrong: a leap second or more than 9 fractional digits
+    /// (which a parser would otherwise move or cut off silently) get their own message.
+    pub fn read(text: &str) -> Result<At, TimeError> {
         if text.len() == 10 {
-            return Date::parse(text, DAY).ok().map(At::Day);
+            return Date::parse(text, DAY)
+                .map(At::Day)
+                .map_err(|_| not_a_time(text));
         }
-        parse_instant(text).map(At::Instant)
+        read_instant(text).map(At::Instant)
     }
 
     /// The calendar day in the offset the time was written in.
@@ -78,12 +97,47 @@ pub fn format_day(d: Date) -> String {
 
 /// Parses an RFC 3339 instant (the `recorded_at` of stored events, `LOGBOOK_NOW`).
 pub fn parse_instant(text: &str) -> Option<OffsetDateTime> {
+    read_instant(text).ok()
+}
+
+/// [`parse_instant`], saying what is wrong.
+pub fn read_instant(text: &str) -> Result<OffsetDateTime, TimeError> {
+    let parse = |t: &str| OffsetDateTime::parse(t, &Rfc3339).ok();
+    let bytes = text.as_bytes();
     // RFC 3339 separates date and time with `T` (or `t`, or a space); the parser underneath
     // would take any byte there.
-    if !matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
-        return None;
+    if !matches!(bytes.get(10), Some(b'T' | b't' | b' ')) {
+        return Err(not_a_time(text));
     }
-    OffsetDateTime::parse(text, &Rfc3339).ok()
+    // The parser underneath reads second 60 as 59.999999999 and drops fractional digits after
+    // the ninth: refuse both rather than store another time than the one written.
+    if text.get(17..19) == Some("60") {
+        let mut moved = text.to_string();
+        moved.replace_range(17..19, "59");
+        return Err(match parse(&moved) {
+            Some(_) => TimeError::LeapSecond(text.to_string()),
+            None => not_a_time(text),
+        });
+    }
+    if bytes.get(19) == Some(&b'.') {
+        let digits = bytes[20..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits > 9 {
+            let mut cut = text.to_string();
+            cut.replace_range(29..20 + digits, "");
+            return Err(match parse(&cut) {
+                Some(_) => TimeError::TooPrecise(text.to_string()),
+                None => not_a_time(text),
+            });
+        }
+    }
+    parse(text).ok_or_else(|| not_a_time(text))
+}
+
+fn not_a_time(text: &str) -> TimeError {
+    TimeError::NotATime(text.to_string())
 }
 
 #[cfg(test)]
@@ -115,6 +169,47 @@ mod tests {
         ] {
             assert_eq!(At::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn says_why_a_time_is_refused() {
+        let cases = [
+            (
+                "2016-12-31T23:59:60Z",
+                "`2016-12-31T23:59:60Z`: leap seconds are not supported",
+            ),
+            (
+                "2016-12-31T18:59:60.5-05:00",
+                "`2016-12-31T18:59:60.5-05:00`: leap seconds are not supported",
+            ),
+            (
+                "2011-06-16T03:20:00.123456789012Z",
+                "`2011-06-16T03:20:00.123456789012Z` has more than 9 fractional digits",
+            ),
+            (
+                "2011-06-16T03:20:00.1234567890+02:00",
+                "`2011-06-16T03:20:00.1234567890+02:00` has more than 9 fractional digits",
+            ),
+            (
+                "2011-06-16T25:20:60Z",
+                "`2011-06-16T25:20:60Z` is not a timestamp with an offset or a date",
+            ),
+            (
+                "2011-06-16T03:20:00.1234567890",
+                "`2011-06-16T03:20:00.1234567890` is not a timestamp with an offset or a date",
+            ),
+            (
+                "2011-02-30",
+                "`2011-02-30` is not a timestamp with an offset or a date",
+            ),
+            ("é", "`é` is not a timestamp with an offset or a date"),
+        ];
+        for (text, message) in cases {
+            assert_eq!(At::read(text).unwrap_err().to_string(), message, "{text}");
+            assert_eq!(parse_instant(text), None, "{text}");
+        }
+        let nine = At::read("2011-06-16T03:20:00.123456789Z").unwrap();
+        assert_eq!(nine.to_string(), "2011-06-16T03:20:00.123456789Z");
     }
 
     #[test]

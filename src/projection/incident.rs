@@ -7,7 +7,7 @@ use crate::event::rules::Kind;
 use crate::event::{At, Body, Level, RestoreLevel};
 use crate::record::Stored;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use time::{Time, UtcOffset};
 
 /// A written time and whether it was an estimate.
@@ -155,10 +155,12 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
             .map(|e| e.event.stamp())
     };
 
+    // In order of first mention; the set keeps this linear in the number of names.
     let mut services: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for e in &events {
         for s in e.event.services() {
-            if !services.iter().any(|x| x == s.as_str()) {
+            if seen.insert(s.as_str()) {
                 services.push(s.to_string());
             }
         }

@@ -7,7 +7,7 @@ use super::policy::Policy;
 use super::span::Span;
 use crate::event::At;
 use crate::event::rules::Kind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use time::{OffsetDateTime, UtcOffset};
 
 /// A figure in seconds, and whether it rests on estimates.
@@ -140,12 +140,13 @@ fn downtime(
     // the same second twice, so each service's spans are merged keeping the heaviest weight.
     let mut spans: BTreeMap<&str, Vec<(OffsetDateTime, OffsetDateTime, f64)>> = BTreeMap::new();
     let mut unmeasured = 0;
+    let services: HashSet<&str> = services.iter().map(String::as_str).collect();
     for incident in outages {
         let mut measured = true;
         for i in incident
             .intervals
             .iter()
-            .filter(|i| services.contains(&i.service))
+            .filter(|i| services.contains(i.service.as_str()))
         {
             let weight = policy.weight(i.level);
             if weight == 0.0 {

@@ -9,6 +9,7 @@ mod byteflip;
 mod durability;
 mod export_import;
 mod inert;
+mod input;
 mod projections;
 mod rules;
 mod schema;

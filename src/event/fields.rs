@@ -1,0 +1,391 @@
+//! Reading the fields of one event object, one accessor per kind of value; every error names
+//! its field.
+
+use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
+use super::time::TimeError;
+use super::{At, Body, Channel, Level, Name, RestoreLevel, Source, StepState, TYPES};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+pub(super) fn missing(field: &str, ty: &str) -> FieldError {
+    FieldError::new(field, format!("required for {ty}"))
+}
+
+const DETECTED_LEVELS: &[(&str, Level)] = &[
+    ("degraded", Level::Degraded),
+    ("partial_outage", Level::PartialOutage),
+    ("major_outage", Level::MajorOutage),
+];
+const IMPACT_LEVELS: &[(&str, Level)] = &[
+    ("operational", Level::Operational),
+    ("degraded", Level::Degraded),
+    ("partial_outage", Level::PartialOutage),
+    ("major_outage", Level::MajorOutage),
+];
+const SOURCES: &[(&str, Source)] = &[
+    ("monitoring", Source::Monitoring),
+    ("customer", Source::Customer),
+    ("staff", Source::Staff),
+    ("vendor", Source::Vendor),
+];
+const STEP_STATES: &[(&str, StepState)] =
+    &[("started", StepState::Started), ("done", StepState::Done)];
+const RESTORE_LEVELS: &[(&str, RestoreLevel)] = &[
+    ("partial", RestoreLevel::Partial),
+    ("full", RestoreLevel::Full),
+];
+const CHANNELS: &[(&str, Channel)] = &[
+    ("blog", Channel::Blog),
+    ("twitter", Channel::Twitter),
+    ("status_page", Channel::StatusPage),
+    ("email", Channel::Email),
+    ("other", Channel::Other),
+];
+
+/// The remaining fields of one object; each accessor removes what it reads.
+pub(super) struct Fields {
+    map: Map<String, Value>,
+}
+
+impl Fields {
+    pub(super) fn new(map: Map<String, Value>) -> Fields {
+        Fields { map }
+    }
+
+    /// The value of `key`; an optional field given as `null` counts as absent.
+    pub(super) fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.remove(key).filter(|v| !v.is_null())
+    }
+
+    /// A whole number >= 0; `null` is refused, since leaving out a precondition must be
+    /// deliberate.
+    pub(super) fn opt_count(&mut self, key: &str) -> Result<Option<u64>, FieldError> {
+        let Some(value) = self.map.remove(key) else {
+            return Ok(None);
+        };
+        match value.as_u64() {
+            Some(n) => Ok(Some(n)),
+            None if value.is_null() => Err(FieldError::new(
+                key,
+                "must be a whole number >= 0, not null",
+            )
+            .with_hint(format!("leave `{key}` out to append without the check"))),
+            None => Err(FieldError::new(
+                key,
+                format!("must be a whole number >= 0, not {value}"),
+            )),
+        }
+    }
+
+    pub(super) fn type_name(&mut self) -> Result<&'static str, FieldError> {
+        let hint = format!("valid types: {}", TYPES.join(", "));
+        let Some(value) = self.take("type") else {
+            return Err(FieldError::new("type", "required").with_hint(hint));
+        };
+        let Some(text) = value.as_str() else {
+            return Err(
+                FieldError::new("type", format!("must be a string, not {value}")).with_hint(hint),
+            );
+        };
+        match TYPES.iter().find(|t| **t == text) {
+            Some(t) => Ok(t),
+            None => {
+                let message = format!("unknown event type `{text}`");
+                let hint = match suggest(text, TYPES.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? {hint}"),
+                    None => hint,
+                };
+                Err(FieldError::new("type", message).with_hint(hint))
+            }
+        }
+    }
+
+    pub(super) fn reject_unknown(&self, ty: &str) -> Result<(), FieldError> {
+        let own: Vec<&str> = own_fields(ty)
+            .iter()
+            .map(|f| f.trim_end_matches('*'))
+            .collect();
+        let known = || COMMON_FIELDS.iter().copied().chain(own.iter().copied());
+        let Some(unknown) = self.map.keys().find(|k| !known().any(|f| f == k.as_str())) else {
+            return Ok(());
+        };
+        let fields = if own.is_empty() {
+            "none".to_string()
+        } else {
+            own.join(", ")
+        };
+        let hint = format!(
+            "fields of {ty}: {fields}; common fields: {}",
+            COMMON_FIELDS[1..].join(", ")
+        );
+        let hint = match suggest(unknown, known()) {
+            Some(s) => format!("did you mean `{s}`? {hint}"),
+            None => hint,
+        };
+        Err(FieldError::new(unknown, format!("unknown field for {ty}")).with_hint(hint))
+    }
+
+    pub(super) fn opt_text(&mut self, key: &str) -> Result<Option<String>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                Err(FieldError::new(key, "must not be empty"))
+            }
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(FieldError::new(key, format!("must be a string, not {v}"))),
+        }
+    }
+
+    pub(super) fn req_text(&mut self, key: &str, ty: &str) -> Result<String, FieldError> {
+        self.opt_text(key)?.ok_or_else(|| missing(key, ty))
+    }
+
+    /// A string of one line (summaries show in one-line listings).
+    pub(super) fn opt_line(&mut self, key: &str) -> Result<Option<String>, FieldError> {
+        let text = self.opt_text(key)?;
+        if text.as_deref().is_some_and(|t| t.contains(['\n', '\r'])) {
+            return Err(FieldError::new(key, "must be one line")
+                .with_hint("put longer text in a note's \"text\""));
+        }
+        Ok(text)
+    }
+
+    pub(super) fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(v) => Err(FieldError::new(
+                key,
+                format!("must be true or false, not {v}"),
+            )),
+        }
+    }
+
+    pub(super) fn opt_uuid(&mut self, key: &str) -> Result<Option<Uuid>, FieldError> {
+        let Some(text) = self.opt_text(key)? else {
+            return Ok(None);
+        };
+        let hyphenated = text.len() == 36;
+        Uuid::try_parse(&text)
+            .ok()
+            .filter(|_| hyphenated)
+            .map(Some)
+            .ok_or_else(|| {
+                FieldError::new(key, format!("`{text}` is not a UUID")).with_hint(
+                    "write it as 8-4-4-4-12 hex digits, e.g. 0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41",
+                )
+            })
+    }
+
+    pub(super) fn opt_name(&mut self, key: &str) -> Result<Option<Name>, FieldError> {
+        let Some(text) = self.opt_text(key)? else {
+            return Ok(None);
+        };
+        Name::parse(&text).map(Some).map_err(|e| {
+            FieldError::new(key, e).with_hint(
+                "keys look like 2011-06-16-upstream-routing: [A-Za-z0-9][A-Za-z0-9._:-]{0,127}",
+            )
+        })
+    }
+
+    pub(super) fn opt_names(&mut self, key: &str) -> Result<Option<Vec<Name>>, FieldError> {
+        let Some(value) = self.take(key) else {
+            return Ok(None);
+        };
+        let hint = "a list of service names, e.g. [\"mail\", \"web-1\"]";
+        let Value::Array(items) = value else {
+            return Err(FieldError::new(
+                key,
+                format!("must be a list of service names, not {value}"),
+            )
+            .with_hint(hint));
+        };
+        if items.is_empty() {
+            return Err(FieldError::new(key, "must name at least one service").with_hint(hint));
+        }
+        let mut names: Vec<Name> = Vec::with_capacity(items.len());
+        // A set beside the list: checking each name against the list would be quadratic.
+        let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
+        for item in items {
+            let name = item
+                .as_str()
+                .ok_or_else(|| FieldError::new(key, format!("must hold strings, not {item}")))
+                .and_then(|t| {
+                    Name::parse(t).map_err(|e| FieldError::new(key, format!("service name {e}")))
+                })?;
+            if !seen.insert(name.as_str().to_string()) {
+                return Err(FieldError::new(key, format!("names `{name}` twice")));
+            }
+            names.push(name);
+        }
+        Ok(Some(names))
+    }
+
+    pub(super) fn req_names(&mut self, key: &str, ty: &str) -> Result<Vec<Name>, FieldError> {
+        self.opt_names(key)?.ok_or_else(|| missing(key, ty))
+    }
+
+    pub(super) fn opt_at(&mut self, key: &str) -> Result<Option<At>, FieldError> {
+        let Some(value) = self.take(key) else {
+            return Ok(None);
+        };
+        let hint = "write an RFC 3339 time with its offset, e.g. 2011-06-16T03:20:00-04:00 or 2011-06-16T07:20:00Z, or a day, e.g. 2011-06-16";
+        let Some(text) = value.as_str() else {
+            return Err(
+                FieldError::new(key, format!("must be a string, not {value}")).with_hint(hint),
+            );
+        };
+        At::read(text).map(Some).map_err(|e| {
+            let hint = match e {
+                TimeError::NotATime(_) => hint,
+                TimeError::LeapSecond(_) => "write the second before it, e.g. 23:59:59",
+                TimeError::TooPrecise(_) => "keep at most 9 digits after the point (nanoseconds)",
+            };
+            FieldError::new(key, e.to_string()).with_hint(hint)
+        })
+    }
+
+    pub(super) fn req_at(&mut self, key: &str) -> Result<At, FieldError> {
+        self.opt_at(key)?.ok_or_else(|| {
+            FieldError::new(key, "required")
+                .with_hint("when it happened, e.g. 2011-06-16T03:20:00-04:00 or 2011-06-16")
+        })
+    }
+
+    pub(super) fn opt_enum<T: Copy>(
+        &mut self,
+        key: &str,
+        values: &[(&str, T)],
+    ) -> Result<Option<T>, FieldError> {
+        let Some(value) = self.take(key) else {
+            return Ok(None);
+        };
+        let names: Vec<&str> = values.iter().map(|(n, _)| *n).collect();
+        let found = value
+            .as_str()
+            .and_then(|t| values.iter().find(|(n, _)| *n == t));
+        match found {
+            Some((_, v)) => Ok(Some(*v)),
+            None => Err(FieldError::new(
+                key,
+                format!("{value} is not one of {}", names.join(", ")),
+            )),
+        }
+    }
+
+    pub(super) fn req_enum<T: Copy>(
+        &mut self,
+        key: &str,
+        ty: &str,
+        values: &[(&str, T)],
+    ) -> Result<T, FieldError> {
+        self.opt_enum(key, values)?.ok_or_else(|| missing(key, ty))
+    }
+
+    /// Builds the type's body from its own fields. Exhaustive over [`TYPES`].
+    pub(super) fn body(&mut self, ty: &str) -> Result<Body, FieldError> {
+        Ok(match ty {
+            "detected" => Body::Detected {
+                services: self.req_names("services", ty)?,
+                source: self.opt_enum("source", SOURCES)?,
+                level: self.opt_enum("level", DETECTED_LEVELS)?,
+            },
+            "impact_started" => Body::ImpactStarted {
+                services: self.opt_names("services")?,
+            },
+            "acknowledged" => Body::Acknowledged {},
+            "escalated" => Body::Escalated {
+                to: self.req_text("to", ty)?,
+            },
+            "vendor_engaged" => Body::VendorEngaged {
+                vendor: self.req_text("vendor", ty)?,
+                ticket: self.opt_text("ticket")?,
+                channel: self.opt_text("channel")?,
+            },
+            "vendor_responded" => Body::VendorResponded {
+                vendor: self.req_text("vendor", ty)?,
+                contact: self.opt_text("contact")?,
+            },
+            "diagnosed" => Body::Diagnosed {
+                cause: self.opt_text("cause")?,
+            },
+            "impact_changed" => Body::ImpactChanged {
+                services: self.opt_names("services")?,
+                level: self.req_enum("level", ty, IMPACT_LEVELS)?,
+            },
+            "restore_step" => Body::RestoreStep {
+                state: self.opt_enum("state", STEP_STATES)?,
+            },
+            "restored" => Body::Restored {
+                services: self.opt_names("services")?,
+                level: self.opt_enum("level", RESTORE_LEVELS)?,
+            },
+            "resolved" => Body::Resolved {},
+            "announced" => Body::Announced {
+                channel: self.opt_enum("channel", CHANNELS)?,
+                audience: self.opt_text("audience")?,
+                title: self.opt_text("title")?,
+                url: self.opt_text("url")?,
+                text: self.opt_text("text")?,
+            },
+            "action_item" => Body::ActionItem {
+                owner: self.opt_text("owner")?,
+                due: self.opt_at("due")?,
+            },
+            "note" => Body::Note {
+                text: self.req_text("text", ty)?,
+            },
+            "maintenance_scheduled" => Body::MaintenanceScheduled {
+                services: self.req_names("services", ty)?,
+                window_start: self
+                    .opt_at("window_start")?
+                    .ok_or_else(|| missing("window_start", ty))?,
+                window_end: self
+                    .opt_at("window_end")?
+                    .ok_or_else(|| missing("window_end", ty))?,
+            },
+            "maintenance_started" => Body::MaintenanceStarted {},
+            "maintenance_completed" => Body::MaintenanceCompleted {},
+            "maintenance_cancelled" => Body::MaintenanceCancelled {},
+            "service_commissioned" => Body::ServiceCommissioned {},
+            "service_retired" => Body::ServiceRetired {},
+            "amended" => {
+                let target = self
+                    .opt_uuid("target")?
+                    .ok_or_else(|| missing("target", ty))?;
+                let set = match self.take("set") {
+                    None => return Err(missing("set", ty)),
+                    Some(Value::Object(m)) if m.is_empty() => {
+                        return Err(FieldError::new("set", "must replace at least one field"));
+                    }
+                    Some(Value::Object(m)) => m,
+                    Some(v) => {
+                        return Err(FieldError::new(
+                            "set",
+                            format!("must be an object of replaced fields, not {v}"),
+                        )
+                        .with_hint("e.g. \"set\": {\"at\": \"2011-06-16T03:10:00-04:00\"}"));
+                    }
+                };
+                Body::Amended {
+                    target,
+                    set,
+                    reason: self.opt_text("reason")?,
+                }
+            }
+            "retracted" => Body::Retracted {
+                target: self
+                    .opt_uuid("target")?
+                    .ok_or_else(|| missing("target", ty))?,
+                reason: self.opt_text("reason")?,
+            },
+            other => {
+                return Err(FieldError::new(
+                    "type",
+                    format!("unknown event type `{other}`"),
+                ));
+            }
+        })
+    }
+}
