@@ -78,7 +78,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         .unwrap_or(ctx.now);
     let since = match args.since.as_deref() {
         Some(t) => instant("--since", t, false)?,
-        None => earliest(&services, &incidents).unwrap_or(until),
+        // With nothing before the end of the period (an incident dated in the future), the
+        // period is empty: figures are unknown, not a usage error.
+        None => earliest(&services, &incidents)
+            .filter(|e| *e <= until)
+            .unwrap_or(until),
     };
     if since > until {
         return Err(CommandError::usage(format!(

@@ -314,7 +314,26 @@ impl<'t> Writer<'t> {
             }
             _ => None,
         };
-        Ok(rules::check(state, event, target.as_ref())?)
+        rules::check(state, event, target.as_ref())?;
+        if let Body::Retracted { target, .. } = &event.body
+            && let Some(first) = self.retraction_of(&event.stream().key(), *target)?
+        {
+            return Err(FieldError::new(
+                "target",
+                format!("event {target} was already retracted (seq {first})"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The seq of an earlier retraction of `target` in stream `key`, if there is one.
+    fn retraction_of(&self, key: &str, target: Uuid) -> Result<Option<u64>, WriteError> {
+        let stream = load_stream(&self.streams, &self.events, key)?;
+        Ok(stream.iter().find_map(|s| match &s.event.body {
+            Body::Retracted { target: t, .. } if *t == target => Some(s.seq),
+            _ => None,
+        }))
     }
 
     fn put(

@@ -175,3 +175,58 @@ fn a_panic_in_the_storage_engine_is_a_corrupt_ledger_not_a_bug() {
     }
     assert!(found, "no flip made the storage engine panic");
 }
+
+#[test]
+fn the_same_event_is_not_retracted_twice() {
+    let env = Env::seeded();
+    let retract = "{\"type\":\"retracted\",\"incident\":\"2011-06-16-upstream-routing\",\"at\":\"2011-06-17T09:00:00-04:00\",\"target\":\"013097ea-1b40-76df-b27a-ed889d245a26\",\"reason\":\"wrong call\"}\n";
+    env.append(retract).ok();
+    let run = env.append(retract).code(1);
+    assert!(
+        run.stderr.contains("was already retracted (seq 45)"),
+        "{run}"
+    );
+    // Both in one append: the second is refused too, and nothing is written.
+    let env = Env::seeded();
+    let run = env.append(&format!("{retract}{retract}")).code(1);
+    assert!(run.stderr.contains("line 2: target:"), "{run}");
+    env.run(&["verify"]).ok();
+    assert_eq!(env.export().lines().count(), 44);
+}
+
+#[test]
+fn stats_of_a_ledger_whose_only_incident_is_ahead_is_an_empty_period() {
+    let env = Env::new();
+    env.append("{\"type\":\"detected\",\"incident\":\"later\",\"at\":\"2027-01-01T00:00:00Z\",\"services\":[\"db\"]}\n")
+        .ok();
+    let run = env.run(&["stats"]).ok();
+    assert!(run.stdout.contains("db            0"), "{run}");
+}
+
+#[test]
+fn times_at_the_edges_of_the_accepted_years_answer_every_query() {
+    let env = Env::new();
+    env.append(concat!(
+        "{\"type\":\"detected\",\"incident\":\"far\",\"at\":\"2999-12-31T23:00:00-12:00\",\"services\":[\"db\"]}\n",
+        "{\"type\":\"resolved\",\"incident\":\"far\",\"at\":\"2999-12-31T23:30:00-12:00\"}\n",
+        "{\"type\":\"detected\",\"incident\":\"early\",\"at\":\"1900-01-01T00:00:00+14:00\",\"services\":[\"db\"]}\n",
+    ))
+    .ok();
+    for command in [
+        &["report", "far", "--format", "html"][..],
+        &["report", "early", "--format", "html"],
+        &["report", "far", "--format", "md"],
+        &["streak", "--tz", "+14:00"],
+        &["streak", "--as-of", "2999-12-31"],
+        &["stats", "--since", "1900-01-01"],
+        &["timeline", "far"],
+        &["incidents"],
+        &["log"],
+    ] {
+        env.run(command).ok();
+    }
+    let run = env
+        .append("{\"type\":\"note\",\"incident\":\"far\",\"at\":\"9999-12-31T23:59:59Z\",\"text\":\"x\"}\n")
+        .code(1);
+    assert!(run.stderr.contains("line 1: at:"), "{run}");
+}
