@@ -27,6 +27,7 @@ fn main() {
 }
 
 /// Runs a command and prints its peak resident memory in KiB (the only child of this process).
+#[allow(unsafe_code)]
 fn rss(args: &[String]) {
     let status = Command::new(&args[0])
         .args(&args[1..])
@@ -62,7 +63,7 @@ fn bench(args: &[String]) {
     );
     println!(
         "machine: {} cores; {}",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
         first_line("/proc/cpuinfo", "model name")
     );
     println!();
@@ -158,6 +159,7 @@ fn row(
 }
 
 impl Sizes {
+    #[allow(clippy::unused_self)] // reads like the other steps of a run
     fn logbook(&self, ledger: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(LOGBOOK);
         c.arg("--ledger")

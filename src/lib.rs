@@ -4,6 +4,8 @@
 //! append transaction and the hash chain; [`demo`] carries the seed's history. The command line
 //! lives in the binary (`src/cli/`).
 
+#![forbid(unsafe_code)]
+
 pub mod demo;
 pub mod event;
 pub mod projection;

@@ -1,6 +1,8 @@
 //! The `logbook` binary: parse the command line, run the command, map the outcome to an exit
 //! code. Everything else lives in the library and in `cli/`.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 
 fn main() -> std::process::ExitCode {

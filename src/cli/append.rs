@@ -94,7 +94,7 @@ impl std::fmt::Display for Tally {
         match (self.new, self.first, self.last) {
             (1, Some(seq), _) => write!(f, "appended 1 event (seq {seq})")?,
             (n, Some(first), Some(last)) => {
-                write!(f, "appended {n} events (seq {first} to {last})")?
+                write!(f, "appended {n} events (seq {first} to {last})")?;
             }
             _ => write!(f, "appended 0 events")?,
         }
@@ -137,8 +137,8 @@ pub fn print(
             out.json(&Receipt {
                 id: a.id.to_string(),
                 seq: a.seq,
-                incident: a.incident.as_ref().map(|k| k.as_str()),
-                service: a.service.as_ref().map(|s| s.as_str()),
+                incident: a.incident.as_ref().map(logbook::event::Name::as_str),
+                service: a.service.as_ref().map(logbook::event::Name::as_str),
                 revision: a.revision,
                 type_name: a.type_name,
                 status: if a.duplicate { "duplicate" } else { "appended" },

@@ -113,6 +113,8 @@ fn print_rows(out: &mut Out, rows: &[Vec<String>]) -> Result<(), CommandError> {
     Ok(())
 }
 
+// A unique name for a scratch directory, not a time the ledger records.
+#[allow(clippy::disallowed_methods)]
 fn temporary() -> Result<PathBuf, CommandError> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

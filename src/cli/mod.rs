@@ -136,6 +136,7 @@ pub struct Context {
 }
 
 impl Context {
+    #[allow(clippy::disallowed_methods)] // the context reads the environment
     fn ledger_path(&self) -> Result<PathBuf, CommandError> {
         if let Some(path) = &self.ledger {
             return Ok(path.clone());
@@ -176,6 +177,7 @@ impl Context {
     }
 
     /// The actor named by `--actor` or `LOGBOOK_ACTOR`.
+    #[allow(clippy::disallowed_methods)] // the context reads the environment
     fn named_actor(&self) -> Option<String> {
         self.actor
             .clone()
@@ -190,7 +192,7 @@ impl Context {
         }
         let names: Vec<String> = allowed
             .iter()
-            .filter_map(|f| f.to_possible_value())
+            .filter_map(clap::ValueEnum::to_possible_value)
             .map(|v| v.get_name().to_string())
             .collect();
         let this = self
@@ -206,6 +208,7 @@ impl Context {
 }
 
 /// The default actor: `user@host`.
+#[allow(clippy::disallowed_methods)] // the context reads the environment
 fn user_at_host() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
@@ -220,6 +223,7 @@ fn user_at_host() -> String {
 }
 
 /// The clock: `LOGBOOK_NOW` (RFC 3339) when set, for reproducible tests; else the system clock.
+#[allow(clippy::disallowed_methods)] // the context reads the environment
 fn now() -> Result<OffsetDateTime, CommandError> {
     match std::env::var("LOGBOOK_NOW") {
         Ok(text) => logbook::event::time::parse_instant(&text).ok_or_else(|| {

@@ -13,6 +13,8 @@ pub struct Out {
 }
 
 impl Out {
+    // The terminal's width (COLUMNS) is the output's business, read where output is made.
+    #[allow(clippy::disallowed_methods)]
     pub fn new() -> Out {
         let stdout = std::io::stdout();
         let width = stdout.is_terminal().then(|| {

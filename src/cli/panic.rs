@@ -11,6 +11,8 @@ static FIRST: Mutex<Option<(String, String)>> = Mutex::new(None);
 
 /// Replaces the default hook: records the first panic; prints the usual report only with
 /// `RUST_BACKTRACE` set.
+// RUST_BACKTRACE is read while a panic is reported, outside any command's context.
+#[allow(clippy::disallowed_methods)]
 pub fn install() {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -61,7 +63,11 @@ fn message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<String>()
         .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(std::string::ToString::to_string)
+        })
         .unwrap_or_else(|| "a panic without a message".into())
 }
 

@@ -311,7 +311,12 @@ fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
     let mut current: BTreeMap<String, (Level, Stamp)> = BTreeMap::new();
     let mut out = Vec::new();
     for e in events {
-        let named: Vec<String> = e.event.services().iter().map(|s| s.to_string()).collect();
+        let named: Vec<String> = e
+            .event
+            .services()
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let targets = if named.is_empty() {
             all.to_vec()
         } else {

@@ -989,7 +989,10 @@ const TEN_DAYS: Period = Period {
 fn march_stats(policy: &Policy, services: &[&str]) -> Stats {
     let incidents = fold_all(&ledger(&MARCH));
     let refs: Vec<&Incident> = incidents.iter().collect();
-    let services: Vec<String> = services.iter().map(|s| s.to_string()).collect();
+    let services: Vec<String> = services
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     stats(&refs, &services, &TEN_DAYS, policy, LATER)
 }
 

@@ -262,6 +262,8 @@ struct Backoff {
 }
 
 impl Backoff {
+    // Jitter only needs a seed that differs between processes, not the ledger's clock.
+    #[allow(clippy::disallowed_methods)]
     fn new() -> Backoff {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -235,7 +235,7 @@ impl Ledger {
         for (key, state) in folded {
             let expected = serde_json::to_vec(state).map_err(self.storage())?;
             let kept = states.get(key.as_str()).map_err(self.storage())?;
-            if kept.as_ref().map(|v| v.value()) != Some(expected.as_slice()) {
+            if kept.as_ref().map(redb::AccessGuard::value) != Some(expected.as_slice()) {
                 problems.push(problem(
                     None,
                     format!("the kept state of stream {key} does not match its events"),
@@ -325,7 +325,7 @@ impl Ledger {
             };
             let projected = project(&key, &stream).map_err(self.storage())?;
             let kept = incidents.get(key.as_str()).map_err(self.storage())?;
-            let kept = kept.as_ref().map(|v| v.value());
+            let kept = kept.as_ref().map(redb::AccessGuard::value);
             if kept != projected.as_ref().map(|p| p.bytes.as_slice()) {
                 problems.push(problem(
                     None,

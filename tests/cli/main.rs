@@ -1,6 +1,8 @@
 //! The one integration-test binary: runs the real `logbook` in a hermetic environment (fixed
 //! clock, fixed actor, private temporary directory) and snapshots what a person would see.
 
+#![allow(clippy::disallowed_methods)] // tests read their environment (PATH, RUST_BACKTRACE)
+
 mod common;
 
 mod add;

@@ -65,13 +65,13 @@ fn verify_catches_a_changed_a_removed_and_a_reordered_event() {
         },
     ));
     report.push_str(&tampered("removed event 30", |path| {
-        testing::remove_event(path, 30).unwrap()
+        testing::remove_event(path, 30).unwrap();
     }));
     report.push_str(&tampered("swapped events 12 and 13", |path| {
-        testing::swap_events(path, 12, 13).unwrap()
+        testing::swap_events(path, 12, 13).unwrap();
     }));
     report.push_str(&tampered("removed the last event", |path| {
-        testing::remove_event(path, 44).unwrap()
+        testing::remove_event(path, 44).unwrap();
     }));
     snap!("verify_tampered", report);
 }
