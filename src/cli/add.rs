@@ -6,7 +6,7 @@ use super::{Context, Format};
 use logbook::event::json::read_object;
 use logbook::event::parse::parse_input;
 use logbook::event::time::format_instant;
-use logbook::event::{FieldError, TYPES};
+use logbook::event::{FieldError, Problem, TYPES};
 use logbook::store::Line;
 use serde_json::{Map, Value};
 
@@ -240,7 +240,8 @@ fn flag_error(e: &FieldError, kind: &str) -> CommandError {
         field if field.starts_with("set.") => format!("--set: {}", &field[4..]),
         field => format!("--{}", field.replace('_', "-")),
     };
-    let message = if e.message.starts_with("unknown field") {
+    let unknown_field = matches!(e.problem, Some(Problem::UnknownField { .. }));
+    let message = if unknown_field {
         format!("does not apply to {kind}")
     } else {
         e.message.clone()
@@ -250,11 +251,11 @@ fn flag_error(e: &FieldError, kind: &str) -> CommandError {
     } else {
         format!("{flag}: {message}")
     });
-    if !e.message.starts_with("unknown field") {
-        err.hints.extend(e.hint.clone());
-    } else {
+    if unknown_field {
         err.hints
             .push("`logbook add --help` lists the flags of each type".into());
+    } else {
+        err.hints.extend(e.problem.as_ref().map(super::hints::hint));
     }
     err.hints.push("nothing was written".into());
     err

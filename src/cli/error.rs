@@ -148,7 +148,8 @@ impl From<AppendError> for CommandError {
         match e {
             AppendError::Rejected { line, error } => {
                 let mut err = CommandError::rejected(format!("line {line}: {error}"));
-                err.hints.extend(error.hint);
+                err.hints
+                    .extend(error.problem.as_ref().map(super::hints::hint));
                 err.hints
                     .push("nothing was written: an append is all or nothing".into());
                 err

@@ -3,8 +3,8 @@
 //! ledger is open.
 
 use super::error::CommandError;
-use logbook::event::FieldError;
 use logbook::event::limits::line_too_long;
+use logbook::event::{FieldError, Problem};
 use logbook::store::AppendError;
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
@@ -143,7 +143,7 @@ impl Lines {
         match String::from_utf8(std::mem::take(&mut self.buf)) {
             Ok(text) => Ok(Some(text)),
             Err(_) => {
-                Err(FieldError::new("-", "is not valid UTF-8").with_hint("save the file as UTF-8"))
+                Err(FieldError::new("-", "is not valid UTF-8").with_problem(Problem::NotUtf8))
             }
         }
     }

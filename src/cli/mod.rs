@@ -6,6 +6,7 @@ mod append;
 mod demo;
 mod error;
 mod export;
+mod hints;
 mod import;
 mod incidents;
 mod init;

@@ -3,7 +3,7 @@
 
 use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
 use super::time::TimeError;
-use super::{At, Body, Channel, Level, Name, RestoreLevel, Source, StepState, TYPES};
+use super::{At, Body, Channel, Level, Name, Problem, RestoreLevel, Source, StepState, TYPES};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -70,7 +70,9 @@ impl Fields {
                 key,
                 "must be a whole number >= 0, not null",
             )
-            .with_hint(format!("leave `{key}` out to append without the check"))),
+            .with_problem(Problem::NullPrecondition {
+                field: key.to_string(),
+            })),
             None => Err(FieldError::new(
                 key,
                 format!("must be a whole number >= 0, not {value}"),
@@ -79,30 +81,28 @@ impl Fields {
     }
 
     pub(super) fn type_name(&mut self) -> Result<&'static str, FieldError> {
-        let hint = format!("valid types: {}", TYPES.join(", "));
+        let problem = |suggestion| Problem::EventType { suggestion };
         let Some(value) = self.take("type") else {
-            return Err(FieldError::new("type", "required").with_hint(hint));
+            return Err(FieldError::new("type", "required").with_problem(problem(None)));
         };
         let Some(text) = value.as_str() else {
             return Err(
-                FieldError::new("type", format!("must be a string, not {value}")).with_hint(hint),
+                FieldError::new("type", format!("must be a string, not {value}"))
+                    .with_problem(problem(None)),
             );
         };
         match TYPES.iter().find(|t| **t == text) {
             Some(t) => Ok(t),
             None => {
                 let message = format!("unknown event type `{text}`");
-                let hint = match suggest(text, TYPES.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? {hint}"),
-                    None => hint,
-                };
-                Err(FieldError::new("type", message).with_hint(hint))
+                let suggestion = suggest(text, TYPES.iter().copied());
+                Err(FieldError::new("type", message).with_problem(problem(suggestion)))
             }
         }
     }
 
-    pub(super) fn reject_unknown(&self, ty: &str) -> Result<(), FieldError> {
-        let own: Vec<&str> = own_fields(ty)
+    pub(super) fn reject_unknown(&self, ty: &'static str) -> Result<(), FieldError> {
+        let own: Vec<&'static str> = own_fields(ty)
             .iter()
             .map(|f| f.trim_end_matches('*'))
             .collect();
@@ -110,20 +110,12 @@ impl Fields {
         let Some(unknown) = self.map.keys().find(|k| !known().any(|f| f == k.as_str())) else {
             return Ok(());
         };
-        let fields = if own.is_empty() {
-            "none".to_string()
-        } else {
-            own.join(", ")
+        let problem = Problem::UnknownField {
+            ty,
+            suggestion: suggest(unknown, known()),
+            fields: own,
         };
-        let hint = format!(
-            "fields of {ty}: {fields}; common fields: {}",
-            COMMON_FIELDS[1..].join(", ")
-        );
-        let hint = match suggest(unknown, known()) {
-            Some(s) => format!("did you mean `{s}`? {hint}"),
-            None => hint,
-        };
-        Err(FieldError::new(unknown, format!("unknown field for {ty}")).with_hint(hint))
+        Err(FieldError::new(unknown, format!("unknown field for {ty}")).with_problem(problem))
     }
 
     pub(super) fn opt_text(&mut self, key: &str) -> Result<Option<String>, FieldError> {
@@ -145,8 +137,7 @@ impl Fields {
     pub(super) fn opt_line(&mut self, key: &str) -> Result<Option<String>, FieldError> {
         let text = self.opt_text(key)?;
         if text.as_deref().is_some_and(|t| t.contains(['\n', '\r'])) {
-            return Err(FieldError::new(key, "must be one line")
-                .with_hint("put longer text in a note's \"text\""));
+            return Err(FieldError::new(key, "must be one line").with_problem(Problem::MultiLine));
         }
         Ok(text)
     }
@@ -172,9 +163,8 @@ impl Fields {
             .filter(|_| hyphenated)
             .map(Some)
             .ok_or_else(|| {
-                FieldError::new(key, format!("`{text}` is not a UUID")).with_hint(
-                    "write it as 8-4-4-4-12 hex digits, e.g. 0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41",
-                )
+                FieldError::new(key, format!("`{text}` is not a UUID"))
+                    .with_problem(Problem::NotAUuid)
             })
     }
 
@@ -182,27 +172,25 @@ impl Fields {
         let Some(text) = self.opt_text(key)? else {
             return Ok(None);
         };
-        Name::parse(&text).map(Some).map_err(|e| {
-            FieldError::new(key, e).with_hint(
-                "keys look like 2011-06-16-upstream-routing: [A-Za-z0-9][A-Za-z0-9._:-]{0,127}",
-            )
-        })
+        Name::parse(&text)
+            .map(Some)
+            .map_err(|e| FieldError::new(key, e).with_problem(Problem::BadName))
     }
 
     pub(super) fn opt_names(&mut self, key: &str) -> Result<Option<Vec<Name>>, FieldError> {
         let Some(value) = self.take(key) else {
             return Ok(None);
         };
-        let hint = "a list of service names, e.g. [\"mail\", \"web-1\"]";
         let Value::Array(items) = value else {
             return Err(FieldError::new(
                 key,
                 format!("must be a list of service names, not {value}"),
             )
-            .with_hint(hint));
+            .with_problem(Problem::NotAServiceList));
         };
         if items.is_empty() {
-            return Err(FieldError::new(key, "must name at least one service").with_hint(hint));
+            return Err(FieldError::new(key, "must name at least one service")
+                .with_problem(Problem::NotAServiceList));
         }
         let mut names: Vec<Name> = Vec::with_capacity(items.len());
         // A set beside the list: checking each name against the list would be quadratic.
@@ -230,27 +218,25 @@ impl Fields {
         let Some(value) = self.take(key) else {
             return Ok(None);
         };
-        let hint = "write an RFC 3339 time with its offset, e.g. 2011-06-16T03:20:00-04:00 or 2011-06-16T07:20:00Z, or a day, e.g. 2011-06-16";
         let Some(text) = value.as_str() else {
             return Err(
-                FieldError::new(key, format!("must be a string, not {value}")).with_hint(hint),
+                FieldError::new(key, format!("must be a string, not {value}"))
+                    .with_problem(Problem::NotATime),
             );
         };
         At::read(text).map(Some).map_err(|e| {
-            let hint = match e {
-                TimeError::NotATime(_) => hint,
-                TimeError::LeapSecond(_) => "write the second before it, e.g. 23:59:59",
-                TimeError::TooPrecise(_) => "keep at most 9 digits after the point (nanoseconds)",
+            let problem = match e {
+                TimeError::NotATime(_) => Problem::NotATime,
+                TimeError::LeapSecond(_) => Problem::LeapSecond,
+                TimeError::TooPrecise(_) => Problem::TooPrecise,
             };
-            FieldError::new(key, e.to_string()).with_hint(hint)
+            FieldError::new(key, e.to_string()).with_problem(problem)
         })
     }
 
     pub(super) fn req_at(&mut self, key: &str) -> Result<At, FieldError> {
-        self.opt_at(key)?.ok_or_else(|| {
-            FieldError::new(key, "required")
-                .with_hint("when it happened, e.g. 2011-06-16T03:20:00-04:00 or 2011-06-16")
-        })
+        self.opt_at(key)?
+            .ok_or_else(|| FieldError::new(key, "required").with_problem(Problem::NoTime))
     }
 
     pub(super) fn opt_enum<T: Copy>(
@@ -365,7 +351,7 @@ impl Fields {
                             "set",
                             format!("must be an object of replaced fields, not {v}"),
                         )
-                        .with_hint("e.g. \"set\": {\"at\": \"2011-06-16T03:10:00-04:00\"}"));
+                        .with_problem(Problem::SetNotAnObject));
                     }
                 };
                 Body::Amended {

@@ -8,7 +8,7 @@
 //!
 //! [`parse_input`]: super::parse::parse_input
 
-use super::{At, FieldError};
+use super::{At, FieldError, Problem};
 use serde_json::{Map, Value};
 use std::ops::RangeInclusive;
 use uuid::Uuid;
@@ -70,7 +70,7 @@ fn check_fields(map: &Map<String, Value>, prefix: &str) -> Result<(), FieldError
                         items.len()
                     ),
                 )
-                .with_hint("later events (impact_changed, restored) can name other services"));
+                .with_problem(Problem::TooManyServices));
             }
             (_, Value::String(text)) => check_string(key, &field, text)?,
             _ => {}
@@ -80,17 +80,17 @@ fn check_fields(map: &Map<String, Value>, prefix: &str) -> Result<(), FieldError
 }
 
 fn check_string(key: &str, field: &str, text: &str) -> Result<(), FieldError> {
-    let (limit, hint) = if TEXT_FIELDS.contains(&key) {
-        (MAX_TEXT_BYTES, "put more in several notes")
+    let (limit, problem) = if TEXT_FIELDS.contains(&key) {
+        (MAX_TEXT_BYTES, Problem::TextTooLong)
     } else {
-        (MAX_SHORT_TEXT_BYTES, "put longer text in a note's \"text\"")
+        (MAX_SHORT_TEXT_BYTES, Problem::ShortTextTooLong)
     };
     if text.len() > limit {
         return Err(FieldError::new(
             field,
             format!("is {} bytes long; the limit is {limit}", text.len()),
         )
-        .with_hint(hint));
+        .with_problem(problem));
     }
     if TIME_FIELDS.contains(&key)
         && let Some(at) = At::parse(text)
@@ -112,9 +112,8 @@ fn check_string(key: &str, field: &str, text: &str) -> Result<(), FieldError> {
     {
         let which = if id.is_nil() { "nil" } else { "max" };
         return Err(
-            FieldError::new(field, format!("the {which} UUID cannot identify an event")).with_hint(
-                "leave `id` out and logbook assigns one, or use a random UUID (uuidgen)",
-            ),
+            FieldError::new(field, format!("the {which} UUID cannot identify an event"))
+                .with_problem(Problem::ReservedId),
         );
     }
     Ok(())

@@ -3,6 +3,8 @@
 //! Input lines are read by the strict JSON reader of [`json`], held to the [`limits`] of new
 //! input, and parsed and checked field by field in [`parse`]; the rules that need the ledger's
 //! state (an incident must be opened first, nothing after `resolved`, ...) live in [`rules`].
+//! A refused line's [`FieldError`] says what kind of [`Problem`] it has; advice about it is
+//! left to the command line and the HTTP layer.
 //! Serialising an [`Event`] gives back the JSON fields it was written with.
 
 mod describe;
@@ -11,12 +13,14 @@ pub mod json;
 pub mod limits;
 mod names;
 pub mod parse;
+mod problem;
 pub mod rules;
 pub mod time;
 
 pub use describe::word;
 pub use names::Name;
 pub use parse::{FieldError, Submission, parse_input, parse_line};
+pub use problem::Problem;
 pub use time::At;
 
 use serde::Serialize;

@@ -2,7 +2,7 @@
 
 use super::fields::{Fields, missing};
 use super::limits;
-use super::{Body, Event};
+use super::{Body, Event, Problem};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -23,7 +23,8 @@ pub struct FieldError {
     /// The JSON field at fault (`-` when the line itself is at fault).
     pub field: String,
     pub message: String,
-    pub hint: Option<String>,
+    /// What kind of problem it is, for the layer that advises the writer.
+    pub problem: Option<Problem>,
 }
 
 impl FieldError {
@@ -31,12 +32,12 @@ impl FieldError {
         FieldError {
             field: field.to_string(),
             message: message.into(),
-            hint: None,
+            problem: None,
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> FieldError {
-        self.hint = Some(hint.into());
+    pub fn with_problem(mut self, problem: Problem) -> FieldError {
+        self.problem = Some(problem);
         self
     }
 }
@@ -91,7 +92,7 @@ pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
     }
     let map = super::json::read_object(line.as_bytes()).map_err(|e| {
         if e.field == "-" {
-            e.with_hint("each line must be one JSON object, e.g. {\"type\":\"acknowledged\",\"incident\":\"db-outage\",\"at\":\"2011-06-16T03:25:00-04:00\"}")
+            e.with_problem(Problem::NotAnObject)
         } else {
             e
         }
@@ -123,7 +124,7 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
                 "incident",
                 format!("{ty} belongs to a service, not an incident"),
             )
-            .with_hint("name the service with \"service\" instead"));
+            .with_problem(Problem::IncidentOnServiceEvent));
         }
         (None, None) if service_event => return Err(missing("service", ty)),
         (Some(_), Some(_)) => {
@@ -133,8 +134,7 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
             ));
         }
         (None, None) if correction => {
-            return Err(missing("incident", ty)
-                .with_hint("corrections go to the incident (or, with \"service\", the service) of the event they correct"));
+            return Err(missing("incident", ty).with_problem(Problem::CorrectionWithoutStream));
         }
         (None, None) => return Err(missing("incident", ty)),
         _ => {}
@@ -178,7 +178,7 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
     })
 }
 
-/// The closest candidate within a small edit distance, for "did you mean" hints.
+/// The closest candidate within a small edit distance, for "did you mean" suggestions.
 pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (distance(word, c), c))
@@ -222,11 +222,11 @@ mod tests {
     #[test]
     fn names_the_field_at_fault() {
         assert_eq!(err(r#"{"type":"detectd"}"#).field, "type");
-        assert!(
-            err(r#"{"type":"detectd"}"#)
-                .hint
-                .unwrap()
-                .starts_with("did you mean `detected`?")
+        assert_eq!(
+            err(r#"{"type":"detectd"}"#).problem,
+            Some(Problem::EventType {
+                suggestion: Some("detected")
+            })
         );
         assert_eq!(
             err(r#"{"type":"detected","incident":"x","at":"2011-06-16","servces":["a"]}"#).field,

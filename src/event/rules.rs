@@ -1,7 +1,7 @@
 //! The append rules that need the ledger's state: what a stream is, whether it is open, and
 //! what a correction may target. Pure: the store passes in what it has looked up.
 
-use super::{At, Body, Event, FieldError, Stream};
+use super::{At, Body, Event, FieldError, Problem, Stream};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -119,7 +119,7 @@ pub fn amend(target: &Event, set: &serde_json::Map<String, Value>) -> Result<Eve
     const FIXED: [&str; 5] = ["type", "incident", "service", "id", "expected_revision"];
     if let Some(key) = set.keys().find(|k| FIXED.contains(&k.as_str())) {
         return Err(FieldError::new("set", format!("`{key}` cannot be amended"))
-            .with_hint("retract the event and append a corrected one instead"));
+            .with_problem(Problem::FixedField));
     }
     let mut json = target.to_json();
     for (k, v) in set {
@@ -130,7 +130,7 @@ pub fn amend(target: &Event, set: &serde_json::Map<String, Value>) -> Result<Eve
         .map_err(|e| FieldError {
             field: format!("set.{}", e.field),
             message: format!("{} (in the amended {})", e.message, target.type_name()),
-            hint: e.hint,
+            problem: e.problem,
         })
 }
 
@@ -141,12 +141,23 @@ fn opening_kind(event: &Event) -> Option<Kind> {
 fn check_opening(stream: &Stream, event: &Event) -> Result<(), FieldError> {
     let ty = event.type_name();
     match stream {
-        Stream::Incident(key) if !matches!(opening_kind(event), Some(Kind::Unplanned | Kind::Maintenance)) => {
-            Err(FieldError::new("type", format!("incident {key} does not exist yet, and {ty} cannot open it"))
-                .with_hint("open an incident with detected, impact_started or maintenance_scheduled; check the key for typos with `logbook log --incident KEY`"))
+        Stream::Incident(key)
+            if !matches!(
+                opening_kind(event),
+                Some(Kind::Unplanned | Kind::Maintenance)
+            ) =>
+        {
+            Err(FieldError::new(
+                "type",
+                format!("incident {key} does not exist yet, and {ty} cannot open it"),
+            )
+            .with_problem(Problem::NotOpened))
         }
         Stream::Service(name) if opening_kind(event) != Some(Kind::Service) => {
-            Err(FieldError::new("service", format!("service {name} has no events to correct")))
+            Err(FieldError::new(
+                "service",
+                format!("service {name} has no events to correct"),
+            ))
         }
         _ => Ok(()),
     }
@@ -165,14 +176,13 @@ fn check_open_stream(
             "type",
             format!("{stream} was closed by {closer}; {ty} cannot follow it"),
         )
-        .with_hint(match stream {
-            Stream::Incident(_) => format!(
-                "only {} may follow; open a new incident for a new outage",
-                AFTER_CLOSE.join(", ")
-            ),
-            Stream::Service(_) => {
-                format!("only {} may follow a retirement", AFTER_CLOSE.join(", "))
-            }
+        .with_problem(match stream {
+            Stream::Incident(_) => Problem::ClosedIncident {
+                may_follow: &AFTER_CLOSE,
+            },
+            Stream::Service(_) => Problem::RetiredService {
+                may_follow: &AFTER_CLOSE,
+            },
         }));
     }
     let wrong_kind = match opening_kind(event) {
@@ -194,8 +204,11 @@ fn check_open_stream(
         } else {
             "a maintenance incident"
         };
-        return Err(FieldError::new("type", format!("{stream} is {kind}; {ty} does not belong to it"))
-            .with_hint("record an outage during maintenance (or maintenance after an outage) as its own incident"));
+        return Err(FieldError::new(
+            "type",
+            format!("{stream} is {kind}; {ty} does not belong to it"),
+        )
+        .with_problem(Problem::MixedKinds));
     }
     check_time(stream, state, event)
 }
@@ -213,7 +226,7 @@ fn check_time(stream: &Stream, state: &StreamState, event: &Event) -> Result<(),
                 event.at, state.opened_at
             ),
         )
-        .with_hint("check the date and offset; if the first event's time is wrong, amend it"));
+        .with_problem(Problem::BeforeOpening));
     }
     Ok(())
 }
@@ -226,14 +239,14 @@ fn check_target<'a>(
 ) -> Result<&'a Event, FieldError> {
     let Some(target) = target else {
         return Err(FieldError::new("target", format!("no event has id {id}"))
-            .with_hint("`logbook log --format json` shows each event's id"));
+            .with_problem(Problem::NoSuchTarget));
     };
     if target.stream() != *stream {
         return Err(FieldError::new(
             "target",
             format!("event {id} belongs to {}, not {stream}", target.stream()),
         )
-        .with_hint("a correction goes to the stream of the event it corrects"));
+        .with_problem(Problem::OtherStream));
     }
     if ty == "amended" && matches!(target.body, Body::Amended { .. } | Body::Retracted { .. }) {
         return Err(FieldError::new(

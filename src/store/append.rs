@@ -234,9 +234,15 @@ impl<'t> Writer<'t> {
             return if same_content(&existing.event, &event, actor_given) {
                 Ok(Appended::of(&existing, true))
             } else {
-                Err(FieldError::new("id", format!("event {id} is already stored (seq {}) with other content", existing.seq))
-                    .with_hint("an id names one event for good: reuse it only to retry the very same event, or leave it out")
-                    .into())
+                Err(FieldError::new(
+                    "id",
+                    format!(
+                        "event {id} is already stored (seq {}) with other content",
+                        existing.seq
+                    ),
+                )
+                .with_problem(crate::event::Problem::IdReused)
+                .into())
             };
         }
         let key = event.stream().key();
@@ -247,9 +253,12 @@ impl<'t> Writer<'t> {
                 let now = actual.map_or("has no events yet".to_string(), |r| {
                     format!("is at revision {r}")
                 });
-                return Err(FieldError::new("expected_revision", format!("{} {now}, not {expected}", event.stream()))
-                    .with_hint("another writer appended first: read the stream again (logbook log --incident KEY --format json) and retry")
-                    .into());
+                return Err(FieldError::new(
+                    "expected_revision",
+                    format!("{} {now}, not {expected}", event.stream()),
+                )
+                .with_problem(crate::event::Problem::StaleRevision)
+                .into());
             }
         }
         self.check(state.as_ref(), &event)?;
