@@ -89,3 +89,26 @@ fn did_you_mean(suggestion: Option<&str>, hint: String) -> String {
         None => hint,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::error::CommandError;
+    use logbook::event::{FieldError, Problem};
+    use logbook::store::AppendError;
+
+    #[test]
+    fn a_refused_line_shows_the_hint_for_its_problem_then_that_nothing_was_written() {
+        let error = FieldError::new("-", "is not valid UTF-8").with_problem(Problem::NotUtf8);
+        let err = CommandError::from(AppendError::Rejected { line: 3, error });
+        assert_eq!(
+            err.render(),
+            "error: line 3: is not valid UTF-8\nhint: save the file as UTF-8\nhint: nothing was written: an append is all or nothing\n"
+        );
+        let error = FieldError::new("type", "required");
+        let err = CommandError::from(AppendError::Rejected { line: 1, error });
+        assert_eq!(
+            err.hints,
+            ["nothing was written: an append is all or nothing"]
+        );
+    }
+}
