@@ -187,7 +187,8 @@ pub fn hex(hash: &Hash) -> String {
 
 /// The hash written as 64 hex digits.
 pub fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 || !text.is_ascii() {
+    // Hex digits only: `from_str_radix` alone would also take a sign ("+8" for 0x08).
+    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = GENESIS;
@@ -256,8 +257,13 @@ mod tests {
         extra.pop();
         extra.extend_from_slice(br#","text":"all fine"}"#);
         assert_eq!(split(&extra), None);
-        let upper = String::from_utf8(bytes).unwrap().to_uppercase();
-        assert_eq!(split(upper.as_bytes()), None);
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(split(text.to_uppercase().as_bytes()), None);
+        // Found by fuzzing: a sign inside a digit pair was read as a digit.
+        let hash_at = text.rfind("\"hash\":\"").unwrap() + 8;
+        let mut signed = text.clone();
+        signed.replace_range(hash_at..hash_at + 1, "+");
+        assert_eq!(split(signed.as_bytes()), None);
     }
 
     #[test]
