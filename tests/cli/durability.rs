@@ -641,7 +641,10 @@ fn corrupt_or_foreign_file_exits_3() {
         for args in commands {
             let run = env.run_with(args, Some(&line)).code(3);
             assert!(run.stderr.starts_with("error: "), "{kind}, {args:?}: {run}");
-            assert!(!run.stderr.contains("panicked"), "{kind}, {args:?}: {run}");
+            assert!(
+                !run.stderr.contains("internal error"),
+                "{kind}, {args:?}: {run}"
+            );
             assert!(run.stdout.is_empty(), "{kind}, {args:?}: {run}");
             let shown = run.to_string();
             match outputs.iter_mut().find(|(_, o)| *o == shown) {
@@ -680,7 +683,7 @@ fn damaged_pages_exit_3_without_a_panic() {
         std::fs::write(&env.ledger, &bytes).expect("write ledger");
         for command in ["verify", "log"] {
             let run = env.run(&[command]);
-            if !matches!(run.code, 0 | 3) || run.stderr.contains("panicked") {
+            if !matches!(run.code, 0 | 3) || run.stderr.contains("internal error") {
                 let why = run.stderr.lines().take(3).collect::<Vec<_>>().join(" / ");
                 failures.push(format!(
                     "byte {offset}, {command}: exit {}: {why}",
