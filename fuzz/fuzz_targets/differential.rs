@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let recorded_at = p.instant(3);
     let id = match id {
         Some(id) if p.byte(13) & 1 == 1 => id,
-        _ => record::new_id(recorded_at, &prev, seq),
+        _ => record::new_id(recorded_at, &prev, seq, 0),
     };
 
     let (stored, bytes) = Stored::seal(seq, id, revision, recorded_at, event, &prev);

@@ -117,6 +117,11 @@ pub struct Args {
     /// amended / retracted: why
     #[arg(long)]
     reason: Option<String>,
+
+    /// Accept times that look like typos (an acknowledgement before the detection, an event
+    /// more than a day ahead): the writer vouches that they are right
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -131,7 +136,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                     number: 1,
                     submission,
                 })],
-                &ctx.append_context(),
+                &ctx.append_context(args.force),
             )
             .map_err(|e| match e {
                 logbook::store::AppendError::Rejected { error, .. } => {

@@ -31,6 +31,11 @@ pub struct Args {
     /// Print only the summary line, not one line per event
     #[arg(short, long)]
     quiet: bool,
+
+    /// Accept times that look like typos (an acknowledgement before the detection, an event
+    /// more than a day ahead): the writer vouches that they are right
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -52,12 +57,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let mut receipts = Vec::new();
     let mut tally = Tally::default();
     super::write_or_shrink(&mut ledger, |ledger| {
-        Ok(ledger.append_each(lines, &ctx.append_context(), &mut |a| {
-            tally.add(&a);
-            if keep {
-                receipts.push(a);
-            }
-        })?)
+        Ok(
+            ledger.append_each(lines, &ctx.append_context(args.force), &mut |a| {
+                tally.add(&a);
+                if keep {
+                    receipts.push(a);
+                }
+            })?,
+        )
     })?;
     // The events are committed: say so before tidying the file, which may fail harmlessly.
     print(&receipts, &tally, format, args.quiet, out)?;

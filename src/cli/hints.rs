@@ -65,18 +65,20 @@ pub fn hint(problem: &Problem) -> String {
         Problem::FixedField => "retract the event and append a corrected one instead".into(),
         Problem::NotOpened => "open an incident with detected, impact_started or maintenance_scheduled; check the key for typos with `logbook log --incident KEY`".into(),
         Problem::ClosedIncident { may_follow } => format!(
-            "only {} may follow; open a new incident for a new outage",
+            "an event that happened before the close is accepted as a late entry; after it only {} may follow (reopened: the impact came back)",
             may_follow.join(", ")
         ),
         Problem::RetiredService { may_follow } => {
             format!("only {} may follow a retirement", may_follow.join(", "))
         }
         Problem::MixedKinds => "record an outage during maintenance (or maintenance after an outage) as its own incident".into(),
-        Problem::BeforeOpening => {
-            "check the date and offset; if the first event's time is wrong, amend it".into()
-        }
+        Problem::BeforeOpening => "check the date and offset; if the first event's time is wrong, amend it; if both times are right, append with --force".into(),
+        Problem::Implausible => "check the date and offset; if the time is right, append with --force".into(),
+        Problem::NotClosed => "record more impact with impact_changed while the incident is open".into(),
+        Problem::BeforeClose => "date the reopening at or after the resolve, or amend the resolve".into(),
         Problem::NoSuchTarget => "`logbook log --format json` shows each event's id".into(),
         Problem::OtherStream => "a correction goes to the stream of the event it corrects".into(),
+        Problem::Retracted => "retracting a retraction reinstates the event it withdrew".into(),
         Problem::IdReused => "an id names one event for good: reuse it only to retry the very same event, or leave it out".into(),
         Problem::StaleRevision => "another writer appended first: read the stream again (logbook log --incident KEY --format json) and retry".into(),
     }

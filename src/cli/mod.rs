@@ -170,10 +170,12 @@ impl Context {
         )?)
     }
 
-    fn append_context(&self) -> AppendContext {
+    /// What the ledger adds to an append; `force` skips the plausibility rules.
+    fn append_context(&self, force: bool) -> AppendContext {
         AppendContext {
             now: self.now,
             actor: self.named_actor().unwrap_or_else(user_at_host),
+            force,
         }
     }
 

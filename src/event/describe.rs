@@ -31,6 +31,13 @@ impl Event {
                     .trim()
                     .to_string()
             }
+            Body::Reopened { level, .. } => format!(
+                "{} {} again",
+                services(),
+                level_word(level.unwrap_or(super::Level::MajorOutage))
+            )
+            .trim()
+            .to_string(),
             Body::Escalated { to } => format!("to {to}"),
             Body::VendorEngaged { vendor, ticket, .. } => match ticket {
                 Some(t) => format!("{vendor}, ticket {t}"),

@@ -23,6 +23,12 @@ const IMPACT_LEVELS: &[(&str, Level)] = &[
     ("partial_outage", Level::PartialOutage),
     ("major_outage", Level::MajorOutage),
 ];
+/// The levels an impact can come back at (`reopened`): not `operational`.
+const REOPEN_LEVELS: &[(&str, Level)] = &[
+    ("degraded", Level::Degraded),
+    ("partial_outage", Level::PartialOutage),
+    ("major_outage", Level::MajorOutage),
+];
 const SOURCES: &[(&str, Source)] = &[
     ("monitoring", Source::Monitoring),
     ("customer", Source::Customer),
@@ -308,6 +314,10 @@ impl Fields {
                 level: self.opt_enum("level", RESTORE_LEVELS)?,
             },
             "resolved" => Body::Resolved {},
+            "reopened" => Body::Reopened {
+                services: self.opt_names("services")?,
+                level: self.opt_enum("level", REOPEN_LEVELS)?,
+            },
             "announced" => Body::Announced {
                 channel: self.opt_enum("channel", CHANNELS)?,
                 audience: self.opt_text("audience")?,

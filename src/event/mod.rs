@@ -149,7 +149,8 @@ impl Event {
             }
             Body::ImpactStarted { services }
             | Body::ImpactChanged { services, .. }
-            | Body::Restored { services, .. } => services.as_ref(),
+            | Body::Restored { services, .. }
+            | Body::Reopened { services, .. } => services.as_ref(),
             Body::Acknowledged {}
             | Body::Escalated { .. }
             | Body::VendorEngaged { .. }
@@ -277,6 +278,13 @@ pub enum Body {
         level: Option<RestoreLevel>,
     },
     Resolved {},
+    /// The impact came back after `resolved`: the incident is open again.
+    Reopened {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        services: Option<Vec<Name>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<Level>,
+    },
     Announced {
         #[serde(skip_serializing_if = "Option::is_none")]
         channel: Option<Channel>,
@@ -325,7 +333,7 @@ pub enum Body {
 }
 
 /// Every event type, in catalogue order.
-pub const TYPES: [&str; 22] = [
+pub const TYPES: [&str; 23] = [
     "detected",
     "impact_started",
     "acknowledged",
@@ -337,6 +345,7 @@ pub const TYPES: [&str; 22] = [
     "restore_step",
     "restored",
     "resolved",
+    "reopened",
     "announced",
     "action_item",
     "note",
@@ -365,6 +374,7 @@ impl Body {
             Body::RestoreStep { .. } => "restore_step",
             Body::Restored { .. } => "restored",
             Body::Resolved {} => "resolved",
+            Body::Reopened { .. } => "reopened",
             Body::Announced { .. } => "announced",
             Body::ActionItem { .. } => "action_item",
             Body::Note { .. } => "note",

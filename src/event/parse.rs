@@ -66,6 +66,7 @@ pub fn own_fields(ty: &str) -> &'static [&'static str] {
         "impact_changed" => &["services", "level*"],
         "restore_step" => &["state"],
         "restored" => &["services", "level"],
+        "reopened" => &["services", "level"],
         "announced" => &["channel", "audience", "title", "url", "text"],
         "action_item" => &["owner", "due"],
         "note" => &["text*"],

@@ -70,12 +70,22 @@ pub enum Problem {
     RetiredService { may_follow: &'static [&'static str] },
     /// An outage event in a maintenance incident, or the other way round.
     MixedKinds,
-    /// The event is dated before the first event of its stream.
+    /// The event is dated before the first event of its stream (or an acknowledgement before
+    /// the detection): implausible unless forced.
     BeforeOpening,
+    /// A time that is almost certainly a typo (far ahead of when it is recorded, a maintenance
+    /// started long before its window): implausible unless forced.
+    Implausible,
+    /// `reopened` on an incident that is open.
+    NotClosed,
+    /// `reopened` dated before the resolve it reopens.
+    BeforeClose,
     /// No stored event has the correction's target id.
     NoSuchTarget,
     /// The correction's target belongs to another stream.
     OtherStream,
+    /// The correction's target is withdrawn by a retraction in effect.
+    Retracted,
     /// The event's id is already stored with other content.
     IdReused,
     /// The stream is not at the expected revision: another writer appended first.

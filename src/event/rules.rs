@@ -26,31 +26,78 @@ pub struct StreamState {
     pub closed_by: Option<String>,
 }
 
-/// Types that may still be appended to a closed stream.
-const AFTER_CLOSE: [&str; 5] = ["announced", "action_item", "note", "amended", "retracted"];
+/// Types that may still be appended to a closed stream, whenever they occurred.
+const AFTER_CLOSE: [&str; 6] = [
+    "announced",
+    "action_item",
+    "note",
+    "amended",
+    "retracted",
+    "reopened",
+];
 
-/// Checks `event` against its stream's state and, for corrections, against the `target` event
-/// as the store found it (`None`: no event has that id).
-pub fn check(
-    state: Option<&StreamState>,
-    event: &Event,
-    target: Option<&Event>,
-) -> Result<(), FieldError> {
+/// Types that may still be appended to a retired service's stream.
+const AFTER_RETIRED: [&str; 5] = ["announced", "action_item", "note", "amended", "retracted"];
+
+/// An incident as the rules see it, read from the same fold of its *effective* events
+/// (amendments and retractions applied) that every report reads: whatever a report shows about
+/// an incident's state, the rules agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub kind: Kind,
+    /// The time of its first event (in time order).
+    pub opened: At,
+    /// The first `detected`, if any.
+    pub detected: Option<At>,
+    /// When it was closed (the last `resolved` not followed by a `reopened`, or the end of a
+    /// maintenance), and by which type; `None` while it is open.
+    pub closed: Option<(At, &'static str)>,
+    /// A maintenance's planned window.
+    pub window: Option<(At, At)>,
+}
+
+/// What the rules are told about the append besides the stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Check<'a> {
+    /// The kept state of the stream (its revision; for service streams, whether retired).
+    pub state: Option<&'a StreamState>,
+    /// For an incident stream with effective events: its standing.
+    pub standing: Option<&'a Standing>,
+    /// For a correction: the target as the store found it (`None`: no event has that id).
+    pub target: Option<&'a Event>,
+    /// When the event is recorded: an `at` more than a day after it is implausible.
+    pub recorded_at: time::OffsetDateTime,
+    /// The writer said the times are right (`--force`): skip the plausibility rules.
+    pub force: bool,
+}
+
+/// Checks `event` against its stream as the store found it.
+pub fn check(event: &Event, with: &Check<'_>) -> Result<(), FieldError> {
     let stream = event.stream();
     let ty = event.type_name();
-    match state {
-        None => check_opening(&stream, event)?,
-        Some(state) => check_open_stream(&stream, state, event)?,
+    let is_correction = matches!(event.body, Body::Amended { .. } | Body::Retracted { .. });
+    match (&stream, with.state, with.standing) {
+        (_, None, _) => check_opening(&stream, event)?,
+        // Every event of the incident was retracted: it must be opened again (or corrected).
+        (Stream::Incident(_), Some(_), None) if !is_correction => check_opening(&stream, event)?,
+        (Stream::Incident(_), Some(_), None) => {}
+        (Stream::Incident(_), Some(_), Some(standing)) => {
+            check_incident(&stream, standing, event)?;
+        }
+        (Stream::Service(_), Some(state), _) => check_service(&stream, state, event)?,
+    }
+    if !with.force {
+        plausible(&stream, with, event)?;
     }
     match &event.body {
         Body::Amended {
             target: id, set, ..
         } => {
-            let target = check_target(&stream, target, &id.to_string(), ty)?;
+            let target = check_target(&stream, with.target, &id.to_string(), ty)?;
             let amended = amend(target, set)?;
             // The corrected event must keep the rules its original kept.
-            if let Some(state) = state
-                && let Err(e) = check_time(&stream, state, &amended)
+            if !with.force
+                && let Err(e) = plausible(&stream, with, &amended)
             {
                 return Err(FieldError {
                     field: format!("set.{}", e.field),
@@ -60,17 +107,161 @@ pub fn check(
             Ok(())
         }
         Body::Retracted { target: id, .. } => {
-            let target = check_target(&stream, target, &id.to_string(), ty)?;
-            if matches!(target.body, Body::Retracted { .. }) {
-                return Err(FieldError::new(
-                    "target",
-                    "a retraction cannot itself be retracted",
-                ));
-            }
-            Ok(())
+            check_target(&stream, with.target, &id.to_string(), ty).map(|_| ())
         }
         _ => Ok(()),
     }
+}
+
+fn check_incident(stream: &Stream, standing: &Standing, event: &Event) -> Result<(), FieldError> {
+    let ty = event.type_name();
+    match (standing.closed, &event.body) {
+        (None, Body::Reopened { .. }) => {
+            return Err(FieldError::new(
+                "type",
+                format!("{stream} is open; reopened follows only a resolved incident"),
+            )
+            .with_problem(Problem::NotClosed));
+        }
+        (Some((closed, _)), Body::Reopened { .. }) if event.at.compare(&closed).is_lt() => {
+            return Err(FieldError::new(
+                "at",
+                format!(
+                    "reopened at {} is before {stream} was resolved ({closed})",
+                    event.at
+                ),
+            )
+            .with_problem(Problem::BeforeClose));
+        }
+        // After the close: follow-ups, corrections and `reopened`; anything else only as a
+        // late entry, when it occurred at or before the close.
+        (Some((closed, closer)), _)
+            if !AFTER_CLOSE.contains(&ty) && event.at.compare(&closed).is_gt() =>
+        {
+            return Err(FieldError::new(
+                "type",
+                format!(
+                    "{stream} was closed by {closer} at {closed}; {ty} at {} cannot follow it",
+                    event.at
+                ),
+            )
+            .with_problem(Problem::ClosedIncident {
+                may_follow: &AFTER_CLOSE,
+            }));
+        }
+        _ => {}
+    }
+    check_kind(stream, standing.kind, event)
+}
+
+fn check_service(stream: &Stream, state: &StreamState, event: &Event) -> Result<(), FieldError> {
+    let ty = event.type_name();
+    if let Some(closer) = &state.closed_by
+        && !AFTER_RETIRED.contains(&ty)
+    {
+        return Err(FieldError::new(
+            "type",
+            format!("{stream} was closed by {closer}; {ty} cannot follow it"),
+        )
+        .with_problem(Problem::RetiredService {
+            may_follow: &AFTER_RETIRED,
+        }));
+    }
+    check_kind(stream, state.kind, event)
+}
+
+fn check_kind(stream: &Stream, kind: Kind, event: &Event) -> Result<(), FieldError> {
+    let ty = event.type_name();
+    let wrong_kind = match opening_kind(event) {
+        Some(Kind::Unplanned) => kind == Kind::Maintenance,
+        Some(Kind::Maintenance) => kind == Kind::Unplanned,
+        _ => match kind {
+            Kind::Unplanned => matches!(
+                event.body,
+                Body::MaintenanceStarted {}
+                    | Body::MaintenanceCompleted {}
+                    | Body::MaintenanceCancelled {}
+            ),
+            Kind::Maintenance => matches!(event.body, Body::Reopened { .. }),
+            Kind::Service => false,
+        },
+    };
+    if wrong_kind {
+        let kind = if kind == Kind::Unplanned {
+            "an unplanned incident"
+        } else {
+            "a maintenance incident"
+        };
+        return Err(FieldError::new(
+            "type",
+            format!("{stream} is {kind}; {ty} does not belong to it"),
+        )
+        .with_problem(Problem::MixedKinds));
+    }
+    Ok(())
+}
+
+/// Times that are almost certainly typos (DESIGN section 2), refused unless forced: a response
+/// or an end before the incident began (an acknowledgement before the detection), a maintenance
+/// started more than a day before its window, anything more than a day after it is recorded.
+fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), FieldError> {
+    let ty = event.type_name();
+    let day = time::Duration::DAY;
+    if let At::Instant(t) = event.at
+        && t > with.recorded_at + day
+    {
+        return Err(FieldError::new(
+            "at",
+            format!(
+                "{ty} at {} is more than a day after it is recorded ({})",
+                event.at,
+                super::time::format_instant(with.recorded_at)
+            ),
+        )
+        .with_problem(Problem::Implausible));
+    }
+    let Some(standing) = with.standing else {
+        return Ok(());
+    };
+    let (bound, what) = match &event.body {
+        Body::Acknowledged {} | Body::Escalated { .. } => match standing.detected {
+            Some(detected) => (detected, "its detection"),
+            None => (standing.opened, "its first event"),
+        },
+        Body::Restored { .. }
+        | Body::Resolved {}
+        | Body::RestoreStep { .. }
+        | Body::VendorResponded { .. }
+        | Body::Diagnosed { .. }
+        | Body::MaintenanceStarted {}
+        | Body::MaintenanceCompleted {} => (standing.opened, "its first event"),
+        _ => return Ok(()),
+    };
+    if event.at.compare(&bound).is_lt() {
+        return Err(FieldError::new(
+            "at",
+            format!(
+                "{ty} at {} is before {what} in {stream} ({bound})",
+                event.at
+            ),
+        )
+        .with_problem(Problem::BeforeOpening));
+    }
+    if let (Body::MaintenanceStarted {}, Some((At::Instant(start), _)), At::Instant(t)) =
+        (&event.body, standing.window, event.at)
+        && t < start - day
+    {
+        return Err(FieldError::new(
+            "at",
+            format!(
+                "maintenance_started at {} is more than a day before its window ({})",
+                event.at,
+                super::time::format_instant(start)
+            ),
+        )
+        .with_problem(Problem::Implausible));
+    }
+    Ok(())
 }
 
 /// The state of a stream after `event` (already checked) is appended at `revision`.
@@ -163,74 +354,6 @@ fn check_opening(stream: &Stream, event: &Event) -> Result<(), FieldError> {
     }
 }
 
-fn check_open_stream(
-    stream: &Stream,
-    state: &StreamState,
-    event: &Event,
-) -> Result<(), FieldError> {
-    let ty = event.type_name();
-    if let Some(closer) = &state.closed_by
-        && !AFTER_CLOSE.contains(&ty)
-    {
-        return Err(FieldError::new(
-            "type",
-            format!("{stream} was closed by {closer}; {ty} cannot follow it"),
-        )
-        .with_problem(match stream {
-            Stream::Incident(_) => Problem::ClosedIncident {
-                may_follow: &AFTER_CLOSE,
-            },
-            Stream::Service(_) => Problem::RetiredService {
-                may_follow: &AFTER_CLOSE,
-            },
-        }));
-    }
-    let wrong_kind = match opening_kind(event) {
-        Some(Kind::Unplanned) => state.kind == Kind::Maintenance,
-        Some(Kind::Maintenance) => state.kind == Kind::Unplanned,
-        _ => {
-            state.kind == Kind::Unplanned
-                && matches!(
-                    event.body,
-                    Body::MaintenanceStarted {}
-                        | Body::MaintenanceCompleted {}
-                        | Body::MaintenanceCancelled {}
-                )
-        }
-    };
-    if wrong_kind {
-        let kind = if state.kind == Kind::Unplanned {
-            "an unplanned incident"
-        } else {
-            "a maintenance incident"
-        };
-        return Err(FieldError::new(
-            "type",
-            format!("{stream} is {kind}; {ty} does not belong to it"),
-        )
-        .with_problem(Problem::MixedKinds));
-    }
-    check_time(stream, state, event)
-}
-
-/// `restored` and `resolved` may not precede the stream's first event.
-fn check_time(stream: &Stream, state: &StreamState, event: &Event) -> Result<(), FieldError> {
-    let ty = event.type_name();
-    if matches!(event.body, Body::Restored { .. } | Body::Resolved {})
-        && event.at.compare(&state.opened_at).is_lt()
-    {
-        return Err(FieldError::new(
-            "at",
-            format!(
-                "{ty} at {} is before the first event of {stream} ({})",
-                event.at, state.opened_at
-            ),
-        )
-        .with_problem(Problem::BeforeOpening));
-    }
-    Ok(())
-}
-
 fn check_target<'a>(
     stream: &Stream,
     target: Option<&'a Event>,
@@ -266,66 +389,155 @@ mod tests {
         parse_line(line).unwrap().event
     }
 
-    fn opened() -> (StreamState, Event) {
-        let open = ev(
+    const NOW: time::OffsetDateTime = time::macros::datetime!(2011-06-20 12:00 UTC);
+
+    /// Checks `e` against an incident opened by `open` (and closed at `closed`, if given).
+    fn check_with(
+        open: &Event,
+        closed: Option<&str>,
+        e: &Event,
+        target: Option<&Event>,
+    ) -> Result<(), FieldError> {
+        check_forced(open, closed, e, target, false)
+    }
+
+    fn check_forced(
+        open: &Event,
+        closed: Option<&str>,
+        e: &Event,
+        target: Option<&Event>,
+        force: bool,
+    ) -> Result<(), FieldError> {
+        let state = apply(None, open, 0);
+        let standing = Standing {
+            kind: kind_opened_by(open.type_name()).unwrap(),
+            opened: open.at,
+            detected: matches!(open.body, Body::Detected { .. }).then_some(open.at),
+            closed: closed.map(|c| (At::parse(c).unwrap(), "resolved")),
+            window: None,
+        };
+        check(
+            e,
+            &Check {
+                state: Some(&state),
+                standing: Some(&standing),
+                target,
+                recorded_at: NOW,
+                force,
+            },
+        )
+    }
+
+    fn opened() -> Event {
+        ev(
             r#"{"type":"detected","incident":"i","at":"2011-06-16T03:20:00-04:00","services":["dns"]}"#,
-        );
-        (apply(None, &open, 0), open)
+        )
     }
 
     #[test]
     fn an_incident_must_be_opened_first() {
         let e = ev(r#"{"type":"acknowledged","incident":"i","at":"2011-06-16T03:21:00-04:00"}"#);
-        assert_eq!(check(None, &e, None).unwrap_err().field, "type");
-        let (state, _) = opened();
-        assert!(check(Some(&state), &e, None).is_ok());
+        let first = Check {
+            state: None,
+            standing: None,
+            target: None,
+            recorded_at: NOW,
+            force: false,
+        };
+        assert_eq!(check(&e, &first).unwrap_err().field, "type");
+        assert!(check_with(&opened(), None, &e, None).is_ok());
     }
 
     #[test]
-    fn only_followups_after_resolved() {
-        let (state, _) = opened();
-        let resolved = ev(r#"{"type":"resolved","incident":"i","at":"2011-06-16T07:05:00-04:00"}"#);
-        let closed = apply(Some(state), &resolved, 1);
-        assert_eq!(closed.closed_by.as_deref(), Some("resolved"));
+    fn after_the_close_only_followups_late_entries_and_reopened() {
+        let closed = Some("2011-06-16T07:05:00-04:00");
         let late = ev(r#"{"type":"acknowledged","incident":"i","at":"2011-06-16T08:00:00-04:00"}"#);
-        assert_eq!(check(Some(&closed), &late, None).unwrap_err().field, "type");
+        assert_eq!(
+            check_with(&opened(), closed, &late, None)
+                .unwrap_err()
+                .field,
+            "type"
+        );
+        // It happened before the close: a late entry, accepted whenever it is written.
+        let forgotten = ev(
+            r#"{"type":"restore_step","incident":"i","at":"2011-06-16T05:20:00-04:00","summary":"reboot"}"#,
+        );
+        assert!(check_with(&opened(), closed, &forgotten, None).is_ok());
         let note =
             ev(r#"{"type":"note","incident":"i","at":"2011-06-17","text":"COX report due"}"#);
-        assert!(check(Some(&closed), &note, None).is_ok());
+        assert!(check_with(&opened(), closed, &note, None).is_ok());
+        let reopened = ev(r#"{"type":"reopened","incident":"i","at":"2011-06-16T09:00:00-04:00"}"#);
+        assert!(check_with(&opened(), closed, &reopened, None).is_ok());
+        assert_eq!(
+            check_with(&opened(), None, &reopened, None)
+                .unwrap_err()
+                .field,
+            "type"
+        );
+        let too_early =
+            ev(r#"{"type":"reopened","incident":"i","at":"2011-06-16T07:00:00-04:00"}"#);
+        assert_eq!(
+            check_with(&opened(), closed, &too_early, None)
+                .unwrap_err()
+                .field,
+            "at"
+        );
     }
 
     #[test]
-    fn restored_cannot_precede_the_first_event() {
-        let (state, _) = opened();
+    fn implausible_times_are_refused_unless_forced() {
         let early = ev(r#"{"type":"restored","incident":"i","at":"2011-06-16T07:19:00Z"}"#);
-        assert_eq!(check(Some(&state), &early, None).unwrap_err().field, "at");
+        assert_eq!(
+            check_with(&opened(), None, &early, None).unwrap_err().field,
+            "at"
+        );
         let later = ev(r#"{"type":"restored","incident":"i","at":"2011-06-16T07:21:00Z"}"#);
-        assert!(check(Some(&state), &later, None).is_ok());
+        assert!(check_with(&opened(), None, &later, None).is_ok());
+        let ack = ev(r#"{"type":"acknowledged","incident":"i","at":"2011-06-16T02:27:00-04:00"}"#);
+        let err = check_with(&opened(), None, &ack, None).unwrap_err();
+        assert_eq!(err.problem, Some(Problem::BeforeOpening));
+        let ahead = ev(r#"{"type":"note","incident":"i","at":"2062-06-16","text":"x"}"#);
+        let ahead_at =
+            ev(r#"{"type":"note","incident":"i","at":"2062-06-16T00:00:00Z","text":"x"}"#);
+        assert!(
+            check_with(&opened(), None, &ahead, None).is_ok(),
+            "a day is not an instant"
+        );
+        assert_eq!(
+            check_with(&opened(), None, &ahead_at, None)
+                .unwrap_err()
+                .problem,
+            Some(Problem::Implausible)
+        );
+        assert!(check_forced(&opened(), None, &ahead_at, None, true).is_ok());
+        assert!(check_forced(&opened(), None, &ack, None, true).is_ok());
     }
 
     #[test]
     fn corrections_need_a_target_in_the_same_stream_and_a_valid_result() {
-        let (state, open) = opened();
+        let open = opened();
         let id = "0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41";
         let amend_at = ev(&format!(
             r#"{{"type":"amended","incident":"i","at":"2011-06-17","target":"{id}","set":{{"at":"2011-06-16T03:10:00-04:00"}}}}"#
         ));
         assert_eq!(
-            check(Some(&state), &amend_at, None).unwrap_err().field,
+            check_with(&open, None, &amend_at, None).unwrap_err().field,
             "target"
         );
-        assert!(check(Some(&state), &amend_at, Some(&open)).is_ok());
+        assert!(check_with(&open, None, &amend_at, Some(&open)).is_ok());
         let bad = ev(&format!(
             r#"{{"type":"amended","incident":"i","at":"2011-06-17","target":"{id}","set":{{"level":"sideways"}}}}"#
         ));
         assert_eq!(
-            check(Some(&state), &bad, Some(&open)).unwrap_err().field,
+            check_with(&open, None, &bad, Some(&open))
+                .unwrap_err()
+                .field,
             "set.level"
         );
         let other =
             ev(r#"{"type":"detected","incident":"j","at":"2011-06-16","services":["dns"]}"#);
         assert_eq!(
-            check(Some(&state), &amend_at, Some(&other))
+            check_with(&open, None, &amend_at, Some(&other))
                 .unwrap_err()
                 .field,
             "target"
@@ -334,11 +546,12 @@ mod tests {
 
     #[test]
     fn maintenance_and_outages_do_not_mix() {
-        let (state, _) = opened();
         let started =
             ev(r#"{"type":"maintenance_started","incident":"i","at":"2011-06-16T04:00:00-04:00"}"#);
         assert_eq!(
-            check(Some(&state), &started, None).unwrap_err().field,
+            check_with(&opened(), None, &started, None)
+                .unwrap_err()
+                .field,
             "type"
         );
     }

@@ -34,18 +34,25 @@ pub struct Correction {
     pub in_effect: bool,
 }
 
+/// The events of one stream that a retraction in effect withdraws, each with the seq of that
+/// retraction. A retraction is in effect unless a retraction in effect withdraws it, so
+/// retracting a retraction reinstates its target. A retraction comes after its target in the
+/// log, so reading the log backwards decides every retraction before its target.
+pub fn retracted(stream: &[Stored]) -> HashMap<Uuid, u64> {
+    let mut out = HashMap::new();
+    for s in stream.iter().rev() {
+        if let Body::Retracted { target, .. } = &s.event.body
+            && !out.contains_key(&s.id)
+        {
+            out.insert(*target, s.seq);
+        }
+    }
+    out
+}
+
 /// The effective events of one stream, in log order, and the corrections made to it.
 pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
-    let retracted: HashSet<Uuid> = stream
-        .iter()
-        .filter_map(|s| {
-            if let Body::Retracted { target, .. } = &s.event.body {
-                Some(*target)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let retracted: HashSet<Uuid> = retracted(stream).into_keys().collect();
     let mut amendments: HashMap<Uuid, Vec<&Stored>> = HashMap::new();
     for s in stream {
         if let Body::Amended { target, .. } = &s.event.body
@@ -83,7 +90,7 @@ pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
                 target_type: types.get(target).copied().unwrap_or("unknown"),
                 fields: Vec::new(),
                 reason: reason.clone(),
-                in_effect: true,
+                in_effect: !retracted.contains(&s.id),
             }),
             _ if retracted.contains(&s.id) => {}
             _ => {

@@ -3,7 +3,7 @@
 //! it can be stored and rebuilt; figures that depend on policy or "now" are derived on query.
 
 use super::effective::{Effective, corrected};
-use crate::event::rules::Kind;
+use crate::event::rules::{Kind, Standing};
 use crate::event::{At, Body, Level, RestoreLevel};
 use crate::record::Stored;
 use serde::{Deserialize, Serialize};
@@ -76,11 +76,34 @@ pub struct Incident {
     pub partial_restore: Option<Stamp>,
     pub full_restore: Option<Stamp>,
     pub resolved: Option<Stamp>,
+    /// When it was closed, if it is: the resolve, or a maintenance's completion or
+    /// cancellation. What the append rules read (see [`Incident::standing`]).
+    #[serde(default)]
+    pub closed: Option<Stamp>,
     pub window: Option<(At, At)>,
     pub vendors: Vec<Vendor>,
     pub intervals: Vec<Interval>,
     pub events: u64,
     pub corrections: u64,
+}
+
+impl Incident {
+    /// The incident as the append rules see it: read from this same fold, so whatever a report
+    /// shows about its state, the rules agree.
+    pub fn standing(&self) -> Standing {
+        let closer = match (self.kind, self.state) {
+            (Kind::Maintenance, State::Cancelled) => "maintenance_cancelled",
+            (Kind::Maintenance, _) => "maintenance_completed",
+            _ => "resolved",
+        };
+        Standing {
+            kind: self.kind,
+            opened: self.opened.at,
+            detected: self.detected.map(|d| d.at),
+            closed: self.closed.map(|c| (c.at, closer)),
+            window: self.window,
+        }
+    }
 }
 
 /// Orders one written time on a line of instants: an instant by itself; a day-only time at the
@@ -206,20 +229,24 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
             }
         )
     });
-    let full_restore = earliest(&|b| {
-        matches!(
-            b,
-            Body::Restored {
-                level: None | Some(RestoreLevel::Full),
-                ..
-            }
-        )
-    });
-    let resolved = earliest(&|b| matches!(b, Body::Resolved {}));
+    let intervals = intervals(&events, &services);
+    let full_restore = match kind {
+        Kind::Maintenance => earliest(&|b| {
+            matches!(
+                b,
+                Body::Restored {
+                    level: None | Some(RestoreLevel::Full),
+                    ..
+                }
+            )
+        }),
+        _ => last_restored(&intervals, offset),
+    };
+    // Closed by the last `resolved` not followed (in time) by a `reopened`.
+    let resolved = closed_at(&events);
     let started = earliest(&|b| matches!(b, Body::MaintenanceStarted {}));
     let completed = earliest(&|b| matches!(b, Body::MaintenanceCompleted {}));
     let cancelled = earliest(&|b| matches!(b, Body::MaintenanceCancelled {}));
-    let intervals = intervals(&events, &services);
     let still_impacted = intervals.iter().any(|i| i.to.is_none());
     let state = match kind {
         Kind::Maintenance => match (cancelled, completed, started) {
@@ -238,8 +265,13 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         },
     };
 
+    let closed = match kind {
+        Kind::Maintenance => cancelled.or(completed),
+        _ => resolved,
+    };
     Some(Incident {
         key: key.to_string(),
+        closed,
         kind,
         title,
         opened: first.event.stamp(),
@@ -257,6 +289,33 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
         events: stream.len() as u64,
         corrections: corrections.len() as u64,
     })
+}
+
+/// When the incident was closed, if it is: the last `resolved` in time order, unless a
+/// `reopened` came after it.
+fn closed_at(events: &[Effective]) -> Option<Stamp> {
+    let mut closed = None;
+    for e in events {
+        match e.event.body {
+            Body::Resolved {} => closed = Some(e.event.stamp()),
+            Body::Reopened { .. } => closed = None,
+            _ => {}
+        }
+    }
+    closed
+}
+
+/// The instant the last affected service was fully restored (DESIGN section 4): the end of the
+/// last impact interval of any service (a full restore naming it or naming none, else the
+/// resolve), once no service is still impacted; `None` while one is.
+fn last_restored(intervals: &[Interval], offset: UtcOffset) -> Option<Stamp> {
+    if intervals.iter().any(|i| i.to.is_none()) {
+        return None;
+    }
+    intervals
+        .iter()
+        .filter_map(|i| i.to)
+        .max_by_key(|to| order_key(&to.at, offset))
 }
 
 fn vendors(events: &[Effective]) -> Vec<Vendor> {
@@ -330,6 +389,10 @@ fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
             Body::ImpactStarted { .. } => Some(Box::new(move |_| detected_level)),
             Body::ImpactChanged { level, .. } => {
                 let level = *level;
+                Some(Box::new(move |_| level))
+            }
+            Body::Reopened { level, .. } => {
+                let level = level.unwrap_or(Level::MajorOutage);
                 Some(Box::new(move |_| level))
             }
             Body::Restored {

@@ -13,10 +13,12 @@ pub struct Span {
 }
 
 impl Span {
-    /// `to − from`, or `None` when either end is known only to the day.
+    /// `to − from`, or `None` when either end is known only to the day, or when `to` is
+    /// before `from` (times the writer forced past the plausibility rules): a negative
+    /// duration never reaches a figure.
     pub fn between(from: &Stamp, to: &Stamp) -> Option<Span> {
         match (from.at, to.at) {
-            (At::Instant(a), At::Instant(b)) => Some(Span {
+            (At::Instant(a), At::Instant(b)) if b >= a => Some(Span {
                 seconds: (b - a).whole_seconds(),
                 approximate: from.approximate || to.approximate,
             }),

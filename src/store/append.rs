@@ -4,8 +4,9 @@
 use super::projections::{Projections, load_stream};
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
-use crate::event::rules::{self, StreamState};
+use crate::event::rules::{self, Standing, StreamState};
 use crate::event::{At, Body, Event, FieldError, Name, Submission};
+use crate::projection::incident;
 use crate::record::{self, Stored};
 use redb::{ReadableTable, Table, WriteTransaction};
 use std::collections::{HashMap, VecDeque};
@@ -19,6 +20,8 @@ pub struct AppendContext {
     pub now: OffsetDateTime,
     /// The actor of events that name none.
     pub actor: String,
+    /// The writer vouches for implausible times (`--force`): the plausibility rules are skipped.
+    pub force: bool,
 }
 
 /// One input line: its number (1-based, for errors) and what it held.
@@ -193,6 +196,8 @@ struct Writer<'t> {
     /// nothing is decoded twice. Bounded: the oldest are folded and dropped when it is full.
     pending: HashMap<String, Vec<Stored>>,
     pending_order: VecDeque<String>,
+    /// Incidents' standings for the rules, while they hold (see [`Writer::put`]).
+    standings: HashMap<String, Option<Standing>>,
     head: Head,
 }
 
@@ -211,6 +216,7 @@ impl<'t> Writer<'t> {
             touched: HashMap::new(),
             pending: HashMap::new(),
             pending_order: VecDeque::new(),
+            standings: HashMap::new(),
             head: Head {
                 seq: 0,
                 hash: record::GENESIS,
@@ -261,7 +267,7 @@ impl<'t> Writer<'t> {
                 .into());
             }
         }
-        self.check(state.as_ref(), &event)?;
+        self.check(state.as_ref(), &event, ctx.now, ctx.force)?;
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let id = match id {
@@ -311,38 +317,97 @@ impl<'t> Writer<'t> {
             )
             .into());
         }
-        self.check(state.as_ref(), &stored.event)?;
+        // History is replayed as it was accepted (perhaps forced): the plausibility rules,
+        // which compare with the time of writing, are not asked again.
+        self.check(state.as_ref(), &stored.event, stored.recorded_at, true)?;
         let bytes = stored.encode();
         self.put(key, state, stored, &bytes)
     }
 
-    fn check(&self, state: Option<&StreamState>, event: &Event) -> Result<(), WriteError> {
+    fn check(
+        &mut self,
+        state: Option<&StreamState>,
+        event: &Event,
+        recorded_at: OffsetDateTime,
+        force: bool,
+    ) -> Result<(), WriteError> {
         let target = match &event.body {
             Body::Amended { target, .. } | Body::Retracted { target, .. } => {
                 self.find(*target)?.map(|s| s.event)
             }
             _ => None,
         };
-        rules::check(state, event, target.as_ref())?;
-        if let Body::Retracted { target, .. } = &event.body
-            && let Some(first) = self.retraction_of(&event.stream().key(), *target)?
+        let key = event.stream().key();
+        let standing = match (&event.incident, state) {
+            (Some(_), Some(_)) => self.standing(&key)?,
+            _ => None,
+        };
+        rules::check(
+            event,
+            &rules::Check {
+                state,
+                standing: standing.as_ref(),
+                target: target.as_ref(),
+                recorded_at,
+                force,
+            },
+        )?;
+        if let Body::Amended { target, .. } | Body::Retracted { target, .. } = &event.body
+            && let Some(first) = self.retraction_of(&key, *target)?
         {
-            return Err(FieldError::new(
-                "target",
-                format!("event {target} was already retracted (seq {first})"),
-            )
-            .into());
+            let what = if matches!(event.body, Body::Amended { .. }) {
+                "is retracted: retract that retraction first to amend it"
+            } else {
+                "was already retracted"
+            };
+            return Err(
+                FieldError::new("target", format!("event {target} {what} (seq {first})"))
+                    .with_problem(crate::event::Problem::Retracted)
+                    .into(),
+            );
         }
         Ok(())
     }
 
-    /// The seq of an earlier retraction of `target` in stream `key`, if there is one.
-    fn retraction_of(&self, key: &str, target: Uuid) -> Result<Option<u64>, WriteError> {
-        let stream = load_stream(&self.streams, &self.events, key)?;
-        Ok(stream.iter().find_map(|s| match &s.event.body {
-            Body::Retracted { target: t, .. } if *t == target => Some(s.seq),
-            _ => None,
-        }))
+    /// The seq of the retraction in effect that withdraws `target` in stream `key`, if any.
+    fn retraction_of(&mut self, key: &str, target: Uuid) -> Result<Option<u64>, WriteError> {
+        let stream = self.stream(key)?;
+        Ok(crate::projection::effective::retracted(stream)
+            .get(&target)
+            .copied())
+    }
+
+    /// The standing of incident `key` from the fold of its effective events, as every report
+    /// reads it; kept between events of one append while they cannot change it.
+    fn standing(&mut self, key: &str) -> Result<Option<Standing>, WriteError> {
+        if let Some(standing) = self.standings.get(key) {
+            return Ok(standing.clone());
+        }
+        let stream = self.stream(key)?;
+        let standing = incident::fold(key, stream).map(|i| i.standing());
+        self.standings.insert(key.to_string(), standing.clone());
+        Ok(standing)
+    }
+
+    /// The events of stream `key` so far (this transaction's included), kept in memory for the
+    /// projection fold at the end. Bounded: the oldest stream is folded and dropped when full.
+    fn stream(&mut self, key: &str) -> Result<&Vec<Stored>, WriteError> {
+        if !self.pending.contains_key(key) {
+            let stream = load_stream(&self.streams, &self.events, key)?;
+            self.pending.insert(key.to_string(), stream);
+            self.pending_order.push_back(key.to_string());
+            if self.pending_order.len() > PENDING_STREAMS
+                && let Some(oldest) = self.pending_order.pop_front()
+                && oldest != key
+                && let Some(stream) = self.pending.remove(&oldest)
+            {
+                self.standings.remove(&oldest);
+                if !oldest.starts_with('@') {
+                    self.projections.refresh(&oldest, &stream)?;
+                }
+            }
+        }
+        Ok(&self.pending[key])
     }
 
     fn put(
@@ -360,31 +425,44 @@ impl<'t> Writer<'t> {
             seq: stored.seq,
             hash: stored.hash,
         };
-        let earlier = state.as_ref().is_some();
         let state = rules::apply(state, &stored.event, stored.revision);
         self.touched.insert(key.clone(), state);
+        // The standing stays right while an event can change neither when the incident opened
+        // nor whether it is closed.
+        let keeps_standing = match (self.standings.get(&key), &stored.event.body) {
+            (
+                Some(Some(standing)),
+                Body::Acknowledged {}
+                | Body::Escalated { .. }
+                | Body::VendorEngaged { .. }
+                | Body::VendorResponded { .. }
+                | Body::Diagnosed { .. }
+                | Body::ImpactChanged { .. }
+                | Body::RestoreStep { .. }
+                | Body::Restored { .. }
+                | Body::Announced { .. }
+                | Body::ActionItem { .. }
+                | Body::Note { .. }
+                | Body::MaintenanceStarted {},
+            ) => stored.event.at.compare(&standing.opened).is_ge(),
+            _ => false,
+        };
+        if !keeps_standing {
+            self.standings.remove(&key);
+        }
         if stored.event.incident.is_none() {
+            // A service stream is kept only once a correction rule asked for it.
+            if let Some(stream) = self.pending.get_mut(&key) {
+                stream.push(stored);
+            }
             return Ok(());
         }
-        if !self.pending.contains_key(&key) {
-            // Its earlier events (written before, or in this transaction and since folded).
-            let stream = if earlier {
-                load_stream(&self.streams, &self.events, &key)?
-            } else {
-                Vec::new()
-            };
-            // `load_stream` already sees the event just inserted.
-            let stream = stream.into_iter().filter(|s| s.seq != stored.seq).collect();
-            self.pending.insert(key.clone(), stream);
-            self.pending_order.push_back(key.clone());
-            if self.pending_order.len() > PENDING_STREAMS
-                && let Some(oldest) = self.pending_order.pop_front()
-                && let Some(stream) = self.pending.remove(&oldest)
-            {
-                self.projections.refresh(&oldest, &stream)?;
-            }
-        }
-        if let Some(stream) = self.pending.get_mut(&key) {
+        // `stream` loads its earlier events; the table already holds the one just inserted.
+        let seq = stored.seq;
+        let stream = self.stream(&key)?;
+        if stream.last().is_none_or(|s| s.seq != seq)
+            && let Some(stream) = self.pending.get_mut(&key)
+        {
             stream.push(stored);
         }
         Ok(())
@@ -397,7 +475,10 @@ impl<'t> Writer<'t> {
             self.states.insert(key.as_str(), bytes.as_slice())?;
         }
         for key in std::mem::take(&mut self.pending_order) {
-            if let Some(stream) = self.pending.remove(&key) {
+            // Service streams are kept for the correction rules only; they have no projection.
+            if let Some(stream) = self.pending.remove(&key)
+                && !key.starts_with('@')
+            {
                 self.projections.refresh(&key, &stream)?;
             }
         }
@@ -469,6 +550,7 @@ mod tests {
         let ctx = AppendContext {
             now,
             actor: "t".into(),
+            force: false,
         };
         let taken = record::new_id(now, &record::GENESIS, 1, 0);
         let txn = ledger.begin_write().unwrap();

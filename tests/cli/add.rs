@@ -148,6 +148,20 @@ fn cases() -> Vec<(Vec<&'static str>, &'static str)> {
         ),
         (
             vec![
+                "reopened",
+                "-i",
+                K,
+                "--at",
+                "2011-06-16T08:10:00-04:00",
+                "--level",
+                "partial_outage",
+                "-s",
+                "dns",
+            ],
+            r#"{"type":"reopened","incident":"2011-06-16-upstream-routing","at":"2011-06-16T08:10:00-04:00","services":["dns"],"level":"partial_outage"}"#,
+        ),
+        (
+            vec![
                 "announced",
                 "-i",
                 K,

@@ -10,6 +10,7 @@ mod append;
 mod byteflip;
 mod durability;
 mod export_import;
+mod fold;
 mod inert;
 mod input;
 mod projections;

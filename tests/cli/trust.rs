@@ -197,8 +197,8 @@ fn the_same_event_is_not_retracted_twice() {
 #[test]
 fn stats_of_a_ledger_whose_only_incident_is_ahead_is_an_empty_period() {
     let env = Env::new();
-    env.append("{\"type\":\"detected\",\"incident\":\"later\",\"at\":\"2027-01-01T00:00:00Z\",\"services\":[\"db\"]}\n")
-        .ok();
+    let line = "{\"type\":\"detected\",\"incident\":\"later\",\"at\":\"2027-01-01T00:00:00Z\",\"services\":[\"db\"]}\n";
+    env.run_with(&["append", "--force"], Some(line)).ok();
     let run = env.run(&["stats"]).ok();
     assert!(run.stdout.contains("db            0"), "{run}");
 }
@@ -206,12 +206,12 @@ fn stats_of_a_ledger_whose_only_incident_is_ahead_is_an_empty_period() {
 #[test]
 fn times_at_the_edges_of_the_accepted_years_answer_every_query() {
     let env = Env::new();
-    env.append(concat!(
+    let lines = concat!(
         "{\"type\":\"detected\",\"incident\":\"far\",\"at\":\"2999-12-31T23:00:00-12:00\",\"services\":[\"db\"]}\n",
         "{\"type\":\"resolved\",\"incident\":\"far\",\"at\":\"2999-12-31T23:30:00-12:00\"}\n",
         "{\"type\":\"detected\",\"incident\":\"early\",\"at\":\"1900-01-01T00:00:00+14:00\",\"services\":[\"db\"]}\n",
-    ))
-    .ok();
+    );
+    env.run_with(&["append", "--force"], Some(lines)).ok();
     for command in [
         &["report", "far", "--format", "html"][..],
         &["report", "early", "--format", "html"],

@@ -1,0 +1,117 @@
+//! Issue 8: the append rules read the same fold as the reports, so no correction leaves a trap;
+//! late entries that happened before the close are accepted; `reopened` counts both outages;
+//! implausible times are refused unless forced.
+
+use crate::common::Env;
+
+const OPEN: &str = r#"{"type":"detected","incident":"db","at":"2026-11-20T03:00:00Z","services":["db"],"id":"0190a1b2-0000-7000-8000-000000000001"}"#;
+const RESOLVE: &str = r#"{"type":"resolved","incident":"db","at":"2026-11-20T05:30:00Z","id":"0190a1b2-0000-7000-8000-000000000002"}"#;
+
+fn state(env: &Env) -> String {
+    let run = env.run(&["incidents", "--format", "json"]).ok();
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    list[0]["state"].as_str().unwrap().to_string()
+}
+
+fn metrics(env: &Env) -> serde_json::Value {
+    let run = env.run(&["report", "db", "--format", "json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    report["metrics"].clone()
+}
+
+#[test]
+fn retracting_resolved_reopens_and_nothing_is_a_trap() {
+    let env = Env::new();
+    env.append(&format!("{OPEN}\n{RESOLVE}\n")).ok();
+    let retract = r#"{"type":"retracted","incident":"db","at":"2026-11-21T09:00:00Z","target":"0190a1b2-0000-7000-8000-000000000002","reason":"resolved too early","id":"0190a1b2-0000-7000-8000-000000000003"}"#;
+    env.append(retract).ok();
+    assert_eq!(state(&env), "open");
+    // The rules agree with the report: it is open, so it can be resolved again ...
+    env.append(
+        r#"{"type":"note","incident":"db","at":"2026-11-20T06:00:00Z","text":"still down"}"#,
+    )
+    .ok();
+    // ... the withdrawn event cannot be amended (it would do nothing) ...
+    let amend = r#"{"type":"amended","incident":"db","at":"2026-11-21T09:05:00Z","target":"0190a1b2-0000-7000-8000-000000000002","set":{"at":"2026-11-20T06:30:00Z"}}"#;
+    let run = env.append(amend).code(1);
+    assert!(run.stderr.contains("is retracted"), "{run}");
+    // ... and retracting the retraction reinstates it: resolved again, at 05:30.
+    env.append(r#"{"type":"retracted","incident":"db","at":"2026-11-21T09:10:00Z","target":"0190a1b2-0000-7000-8000-000000000003","reason":"it was right"}"#)
+        .ok();
+    assert_eq!(state(&env), "resolved");
+    assert_eq!(metrics(&env)["time_to_resolve_seconds"], 2 * 3600 + 1800);
+    // Now the target is in effect again, it can be retracted again.
+    env.append(retract.replace("-000000000003", "-000000000004").as_str())
+        .ok();
+    assert_eq!(state(&env), "open");
+    env.append(r#"{"type":"resolved","incident":"db","at":"2026-11-20T07:00:00Z"}"#)
+        .ok();
+    assert_eq!(metrics(&env)["time_to_resolve_seconds"], 4 * 3600);
+    env.run(&["verify"]).ok();
+}
+
+#[test]
+fn late_entries_that_happened_before_the_close_are_accepted() {
+    let env = Env::new();
+    env.append(&format!("{OPEN}\n{RESOLVE}\n")).ok();
+    for line in [
+        r#"{"type":"restore_step","incident":"db","at":"2026-11-20T05:20:00Z","summary":"restarted the primary"}"#,
+        r#"{"type":"escalated","incident":"db","at":"2026-11-20T03:10:00Z","to":"dba on call"}"#,
+        r#"{"type":"vendor_engaged","incident":"db","at":"2026-11-20T03:30:00Z","vendor":"Hoster"}"#,
+        r#"{"type":"vendor_responded","incident":"db","at":"2026-11-20T05:30:00Z","vendor":"Hoster"}"#,
+    ] {
+        env.append(line).ok();
+    }
+    assert_eq!(state(&env), "resolved");
+    let m = metrics(&env);
+    assert_eq!(m["time_to_acknowledge_seconds"], 600);
+    assert_eq!(m["vendor_response"][0]["seconds"], 2 * 3600);
+    // After the close, a restore is refused: it did not happen before it.
+    let run = env
+        .append(r#"{"type":"restored","incident":"db","at":"2026-11-20T06:00:00Z"}"#)
+        .code(1);
+    assert!(run.stderr.contains("reopened"), "{run}");
+}
+
+#[test]
+fn a_reopened_incident_counts_both_outages() {
+    let env = Env::new();
+    env.append(&format!(
+        "{OPEN}\n{}\n{}\n{}\n",
+        r#"{"type":"resolved","incident":"db","at":"2026-11-20T04:00:00Z"}"#,
+        r#"{"type":"reopened","incident":"db","at":"2026-11-20T05:00:00Z"}"#,
+        r#"{"type":"resolved","incident":"db","at":"2026-11-20T05:30:00Z"}"#,
+    ))
+    .ok();
+    let m = metrics(&env);
+    assert_eq!(m["impact"][0]["major_outage_seconds"], 3600 + 1800);
+    assert_eq!(m["time_to_resolve_seconds"], 2 * 3600 + 1800);
+    assert_eq!(m["time_to_restore_seconds"], 2 * 3600 + 1800);
+    // Reopening an open incident is refused.
+    let run = env
+        .append(r#"{"type":"reopened","incident":"db","at":"2026-11-20T06:00:00Z"}"#)
+        .ok();
+    assert!(run.stdout.contains("reopened"), "{run}");
+    let run = env
+        .append(r#"{"type":"reopened","incident":"db","at":"2026-11-20T06:30:00Z"}"#)
+        .code(1);
+    assert!(run.stderr.contains("is open"), "{run}");
+}
+
+#[test]
+fn a_typo_in_a_time_is_refused_unless_forced_and_never_makes_a_negative_figure() {
+    let env = Env::new();
+    env.append(OPEN).ok();
+    let ack = r#"{"type":"acknowledged","incident":"db","at":"2026-11-20T02:07:00Z"}"#;
+    let run = env.append(ack).code(1);
+    assert!(run.stderr.contains("before its detection"), "{run}");
+    assert!(run.stderr.contains("--force"), "{run}");
+    env.run_with(&["append", "--force"], Some(ack)).ok();
+    assert_eq!(
+        metrics(&env)["time_to_acknowledge_seconds"],
+        serde_json::Value::Null
+    );
+    let ahead = r#"{"type":"note","incident":"db","at":"2062-01-01T00:00:00Z","text":"x"}"#;
+    let run = env.append(ahead).code(1);
+    assert!(run.stderr.contains("more than a day after"), "{run}");
+}
