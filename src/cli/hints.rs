@@ -75,7 +75,11 @@ pub fn hint(problem: &Problem) -> String {
         Problem::BeforeOpening => {
             "check the date and offset; if the first event's time is wrong, amend it".into()
         }
-        Problem::NoSuchTarget => "`logbook log --format json` shows each event's id".into(),
+        Problem::NotATarget => "name the event by its seq as `logbook log` shows it (27, or \"#27\"), by its id, or by the first 8 or more hex digits of its id".into(),
+        Problem::NoSuchTarget => {
+            "`logbook log` shows each event's seq, `logbook log --format json` its id".into()
+        }
+        Problem::AmbiguousTarget => "or name the event by its seq, which `logbook log` shows".into(),
         Problem::OtherStream => "a correction goes to the stream of the event it corrects".into(),
         Problem::IdReused => "an id names one event for good: reuse it only to retry the very same event, or leave it out".into(),
         Problem::StaleRevision => "another writer appended first: read the stream again (logbook log --incident KEY --format json) and retry".into(),

@@ -72,8 +72,12 @@ pub enum Problem {
     MixedKinds,
     /// The event is dated before the first event of its stream.
     BeforeOpening,
-    /// No stored event has the correction's target id.
+    /// A correction's `target` is no seq, event id or id prefix (or a prefix too short).
+    NotATarget,
+    /// No stored event has the correction's target id, seq or id prefix.
     NoSuchTarget,
+    /// The id prefix a correction names its target by starts the ids of several events.
+    AmbiguousTarget,
     /// The correction's target belongs to another stream.
     OtherStream,
     /// The event's id is already stored with other content.
