@@ -108,7 +108,8 @@ pub struct Args {
     /// maintenance_scheduled: end of the window
     #[arg(long)]
     window_end: Option<String>,
-    /// amended / retracted: id of the event corrected
+    /// amended / retracted: the event corrected: its seq (27 or #27), its id, or 8+ hex digits
+    /// of its id (`logbook amend` and `logbook retract` also find its incident)
     #[arg(long)]
     target: Option<String>,
     /// amended: JSON object of the replaced fields, e.g. '{"at":"2011-06-16T03:10:00-04:00"}'
@@ -245,7 +246,9 @@ fn flag_error(e: &FieldError, kind: &str) -> CommandError {
         field if field.starts_with("set.") => format!("--set: {}", &field[4..]),
         field => format!("--{}", field.replace('_', "-")),
     };
-    let unknown_field = matches!(e.problem, Some(Problem::UnknownField { .. }));
+    // An unknown field of `set` is no flag: it gets the advice of any input field.
+    let unknown_field =
+        matches!(e.problem, Some(Problem::UnknownField { .. })) && !e.field.starts_with("set.");
     let message = if unknown_field {
         format!("does not apply to {kind}")
     } else {

@@ -76,7 +76,11 @@ pub fn hint(problem: &Problem) -> String {
         Problem::Implausible => "check the date and offset; if the time is right, append with --force".into(),
         Problem::NotClosed => "record more impact with impact_changed while the incident is open".into(),
         Problem::BeforeClose => "date the reopening at or after the resolve, or amend the resolve".into(),
-        Problem::NoSuchTarget => "`logbook log --format json` shows each event's id".into(),
+        Problem::NotATarget => "name the event by its seq as `logbook log` shows it (27, or \"#27\"), by its id, or by the first 8 or more hex digits of its id".into(),
+        Problem::NoSuchTarget => {
+            "`logbook log` shows each event's seq, `logbook log --format json` its id".into()
+        }
+        Problem::AmbiguousTarget => "or name the event by its seq, which `logbook log` shows".into(),
         Problem::OtherStream => "a correction goes to the stream of the event it corrects".into(),
         Problem::Retracted => "retracting a retraction reinstates the event it withdrew".into(),
         Problem::IdReused => "an id names one event for good: reuse it only to retry the very same event, or leave it out".into(),

@@ -1,15 +1,22 @@
-//! `logbook log`: the stored events, filtered, as aligned text or JSON Lines.
+//! `logbook log`: the stored events, filtered, as aligned text or JSON Lines, with the
+//! corrections that name each event marked on it.
 
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
-use logbook::event::{At, Name, TYPES};
-use logbook::store::Stored;
+use logbook::event::{At, Body, Name, TYPES};
+use logbook::store::{Ledger, Stored};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// Show the log, oldest first
 ///
 /// One line per event: seq, when it happened (~ marks an estimate), incident or service, type
-/// and what it says. --format json prints each stored event as a JSON line (as `export` does).
+/// and what it says. An event that corrections name is marked "[amended by #45]" or
+/// "[retracted by #46]"; a correction names the seq it corrects ("amends #11 (at): reason").
+/// --format json prints each stored event as a JSON line (as `export` does), followed, where
+/// they apply, by `amended_by` and `retracted_by` (lists of seqs) and a correction's
+/// `target_seq`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook log
@@ -86,7 +93,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let filter = Filter::new(args)?;
     let ledger = ctx.open()?;
     let mut rows = Vec::new();
+    // Every correction shares its target's stream, so the events read here (the whole log,
+    // or the incident's whole stream) hold every correction of the events shown.
+    let mut marks = Marks::default();
     let mut keep = |stored: Stored| {
+        marks.note(&stored);
         if filter.matches(&stored) {
             rows.push(stored);
         }
@@ -100,9 +111,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .try_for_each(&mut keep)?,
         None => ledger.for_each(&mut keep)?,
     }
+    marks.find_targets(&ledger, &rows)?;
     if format == Format::Json {
         for s in &rows {
-            out.bytes_line(&s.encode())?;
+            out.bytes_line(&marks.json(s))?;
         }
         return Ok(());
     }
@@ -110,12 +122,119 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         eprintln!("no events match");
         return Ok(());
     }
-    out.table(&rows.iter().map(row).collect::<Vec<_>>())?;
+    out.table(&rows.iter().map(|s| row(s, &marks)).collect::<Vec<_>>())?;
     Ok(())
 }
 
-/// One text row: seq, at, stream, type, description.
-pub fn row(s: &Stored) -> Vec<String> {
+/// What corrections say about the events shown: gathered while the log is read (corrections
+/// are rare, so this holds little), then the seqs of the events the shown corrections name.
+#[derive(Default)]
+pub struct Marks {
+    /// Target id → the seqs of its amendments and of its retractions.
+    by_target: HashMap<Uuid, (Vec<u64>, Vec<u64>)>,
+    /// Target id → its seq, for the corrections shown.
+    seqs: HashMap<Uuid, u64>,
+}
+
+impl Marks {
+    /// Notes `s` if it is a correction (read in seq order).
+    pub fn note(&mut self, s: &Stored) {
+        if let Body::Amended { target, .. } = &s.event.body {
+            self.by_target.entry(*target).or_default().0.push(s.seq);
+        } else if let Body::Retracted { target, .. } = &s.event.body {
+            self.by_target.entry(*target).or_default().1.push(s.seq);
+        }
+    }
+
+    /// Looks up the seqs of the events that the corrections among `rows` name.
+    pub fn find_targets(&mut self, ledger: &Ledger, rows: &[Stored]) -> Result<(), CommandError> {
+        let targets = rows.iter().filter_map(|s| target(&s.event.body));
+        self.seqs = ledger.seqs_of(targets)?;
+        Ok(())
+    }
+
+    /// The seq of a correction's target as `#N` (its id if it cannot be found).
+    fn name(&self, id: Uuid) -> String {
+        self.seqs
+            .get(&id)
+            .map_or_else(|| id.to_string(), |seq| format!("#{seq}"))
+    }
+
+    /// "[amended by #3, #4; retracted by #5] " for an event corrections name, else "".
+    fn mark(&self, id: Uuid) -> String {
+        let Some((amended, retracted)) = self.by_target.get(&id) else {
+            return String::new();
+        };
+        let list = |word: &str, seqs: &[u64]| {
+            let seqs: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
+            (!seqs.is_empty()).then(|| format!("{word} by {}", seqs.join(", ")))
+        };
+        let parts: Vec<String> = [list("amended", amended), list("retracted", retracted)]
+            .into_iter()
+            .flatten()
+            .collect();
+        format!("[{}] ", parts.join("; "))
+    }
+
+    /// The stored event as exported, followed by what corrections say about it.
+    fn json(&self, s: &Stored) -> Vec<u8> {
+        let mut extra = serde_json::Map::new();
+        if let Some((amended, retracted)) = self.by_target.get(&s.id) {
+            for (key, seqs) in [("amended_by", amended), ("retracted_by", retracted)] {
+                if !seqs.is_empty() {
+                    extra.insert(key.into(), seqs.as_slice().into());
+                }
+            }
+        }
+        if let Some(seq) = target(&s.event.body).and_then(|id| self.seqs.get(&id)) {
+            extra.insert("target_seq".into(), (*seq).into());
+        }
+        let mut bytes = s.encode();
+        if !extra.is_empty() {
+            let fields = serde_json::Value::Object(extra).to_string();
+            // `{...stored...}` + `{"amended_by":[..]}` → `{...stored...,"amended_by":[..]}`
+            bytes.pop();
+            bytes.push(b',');
+            bytes.extend_from_slice(&fields.as_bytes()[1..]);
+        }
+        bytes
+    }
+}
+
+/// The id a correction names.
+fn target(body: &Body) -> Option<Uuid> {
+    if let Body::Amended { target, .. } | Body::Retracted { target, .. } = body {
+        Some(*target)
+    } else {
+        None
+    }
+}
+
+/// What a correction's line says: the seq it corrects, the fields, and why.
+fn correction(s: &Stored, marks: &Marks) -> Option<String> {
+    let e = &s.event;
+    let (what, reason) = if let Body::Amended {
+        target,
+        set,
+        reason,
+    } = &e.body
+    {
+        let fields: Vec<&str> = set.keys().map(String::as_str).collect();
+        let what = format!("amends {} ({})", marks.name(*target), fields.join(", "));
+        (what, reason)
+    } else if let Body::Retracted { target, reason } = &e.body {
+        (format!("retracts {}", marks.name(*target)), reason)
+    } else {
+        return None;
+    };
+    Some(match e.summary.as_ref().or(reason.as_ref()) {
+        Some(why) => format!("{what}: {why}"),
+        None => what,
+    })
+}
+
+/// One text row: seq, at, stream, type, description (after the marks of corrections).
+pub fn row(s: &Stored, marks: &Marks) -> Vec<String> {
     let e = &s.event;
     let at = format!("{}{}", if e.approximate { "~" } else { " " }, e.at);
     let stream = match (&e.incident, &e.service) {
@@ -128,6 +247,10 @@ pub fn row(s: &Stored) -> Vec<String> {
         at,
         stream,
         e.type_name().to_string(),
-        e.describe(),
+        format!(
+            "{}{}",
+            marks.mark(s.id),
+            correction(s, marks).unwrap_or_else(|| e.describe())
+        ),
     ]
 }

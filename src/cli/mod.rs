@@ -2,6 +2,7 @@
 //! file per command. The only module that uses clap.
 
 mod add;
+mod amend;
 mod append;
 mod demo;
 mod error;
@@ -18,6 +19,7 @@ mod policy;
 mod progress;
 mod rebuild;
 mod report;
+mod retract;
 mod stats;
 mod streak;
 mod timeline;
@@ -39,6 +41,7 @@ Examples:
     | logbook append
   logbook add acknowledged --incident db-down
   logbook log --incident db-down
+  logbook amend 2 --set-at 2026-11-25T03:24:00Z --reason \"it was taken at 03:24\"
   logbook demo
 
 Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt,
@@ -84,6 +87,8 @@ enum Command {
     Init(init::Args),
     Append(append::Args),
     Add(Box<add::Args>),
+    Amend(amend::Args),
+    Retract(retract::Args),
     Log(log::Args),
     Incidents(incidents::Args),
     Timeline(timeline::Args),
@@ -299,6 +304,8 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         Command::Init(args) => init::run(args, &ctx, &mut out),
         Command::Append(args) => append::run(args, &ctx, &mut out),
         Command::Add(args) => add::run(*args, &ctx, &mut out),
+        Command::Amend(args) => amend::run(args, &ctx, &mut out),
+        Command::Retract(args) => retract::run(args, &ctx, &mut out),
         Command::Log(args) => log::run(args, &ctx, &mut out),
         Command::Incidents(args) => incidents::run(args, &ctx, &mut out),
         Command::Timeline(args) => timeline::run(args, &ctx, &mut out),

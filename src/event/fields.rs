@@ -2,6 +2,7 @@
 //! its field.
 
 use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
+use super::target::TargetRef;
 use super::time::TimeError;
 use super::{At, Body, Channel, Level, Name, Problem, RestoreLevel, Source, StepState, TYPES};
 use serde_json::{Map, Value};
@@ -49,14 +50,57 @@ const CHANNELS: &[(&str, Channel)] = &[
     ("other", Channel::Other),
 ];
 
+/// How a correction's `target` may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Targets {
+    /// As stored: the full id only.
+    Ids,
+    /// As new input: an id, a seq or an id prefix ([`TargetRef`]).
+    References,
+}
+
 /// The remaining fields of one object; each accessor removes what it reads.
 pub(super) struct Fields {
     map: Map<String, Value>,
+    targets: Targets,
+    /// The target of a correction as written, when read as a reference.
+    reference: Option<TargetRef>,
 }
 
 impl Fields {
-    pub(super) fn new(map: Map<String, Value>) -> Fields {
-        Fields { map }
+    pub(super) fn new(map: Map<String, Value>, targets: Targets) -> Fields {
+        Fields {
+            map,
+            targets,
+            reference: None,
+        }
+    }
+
+    /// The correction's target as the writer named it (after [`Fields::body`] read it as a
+    /// reference).
+    pub(super) fn take_reference(&mut self) -> Option<TargetRef> {
+        self.reference.take()
+    }
+
+    /// A correction's `target`. As a reference, the id when it is one, else the nil UUID as a
+    /// placeholder until the store resolves the reference kept for
+    /// [`Fields::take_reference`].
+    fn target(&mut self, ty: &str) -> Result<Uuid, FieldError> {
+        if self.targets == Targets::Ids {
+            return self
+                .opt_uuid("target")?
+                .ok_or_else(|| missing("target", ty));
+        }
+        let Some(value) = self.take("target") else {
+            return Err(missing("target", ty));
+        };
+        let reference = TargetRef::from_json(&value).map_err(|e| e.at("target"))?;
+        let id = match &reference {
+            TargetRef::Id(id) => *id,
+            TargetRef::Seq(_) | TargetRef::Prefix(_) => Uuid::nil(),
+        };
+        self.reference = Some(reference);
+        Ok(id)
     }
 
     /// The value of `key`; an optional field given as `null` counts as absent.
@@ -347,9 +391,7 @@ impl Fields {
             "service_commissioned" => Body::ServiceCommissioned {},
             "service_retired" => Body::ServiceRetired {},
             "amended" => {
-                let target = self
-                    .opt_uuid("target")?
-                    .ok_or_else(|| missing("target", ty))?;
+                let target = self.target(ty)?;
                 let set = match self.take("set") {
                     None => return Err(missing("set", ty)),
                     Some(Value::Object(m)) if m.is_empty() => {
@@ -371,9 +413,7 @@ impl Fields {
                 }
             }
             "retracted" => Body::Retracted {
-                target: self
-                    .opt_uuid("target")?
-                    .ok_or_else(|| missing("target", ty))?,
+                target: self.target(ty)?,
                 reason: self.opt_text("reason")?,
             },
             other => {

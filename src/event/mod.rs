@@ -1,7 +1,8 @@
 //! Event types: the catalogue of DESIGN section 2 as Rust values (pure, no I/O).
 //!
 //! Input lines are read by the strict JSON reader of [`json`], held to the [`limits`] of new
-//! input, and parsed and checked field by field in [`parse`]; the rules that need the ledger's
+//! input, and parsed and checked field by field in [`parse`] (a correction may name its
+//! [`target`] by seq or id prefix, which the store resolves); the rules that need the ledger's
 //! state (an incident must be opened first, nothing after `resolved`, ...) live in [`rules`].
 //! A refused line's [`FieldError`] says what kind of [`Problem`] it has; advice about it is
 //! left to the command line and the HTTP layer.
@@ -15,12 +16,14 @@ mod names;
 pub mod parse;
 mod problem;
 pub mod rules;
+pub mod target;
 pub mod time;
 
 pub use describe::word;
 pub use names::Name;
 pub use parse::{FieldError, Submission, parse_input, parse_line};
 pub use problem::Problem;
+pub use target::TargetRef;
 pub use time::At;
 
 use serde::Serialize;

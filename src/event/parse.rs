@@ -1,7 +1,8 @@
 //! Parsing one JSON line into an [`Event`], field by field, so every error names its field.
 
-use super::fields::{Fields, missing};
+use super::fields::{Fields, Targets, missing};
 use super::limits;
+use super::target::TargetRef;
 use super::{Body, Event, Problem};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -14,6 +15,10 @@ pub struct Submission {
     pub id: Option<Uuid>,
     /// Append only if the stream's latest revision is this one.
     pub expected_revision: Option<u64>,
+    /// How a correction of new input named its target ([`parse_input`]). Until the store
+    /// [resolves](Submission::resolve) a seq or an id prefix, the body's `target` is the nil
+    /// UUID; `None` for other events and for corrections read as stored ([`parse_object`]).
+    pub target: Option<TargetRef>,
 }
 
 /// A field that is missing, malformed or not allowed.
@@ -102,16 +107,22 @@ pub fn parse_line(line: &str) -> Result<Submission, FieldError> {
 }
 
 /// Parses one event object of new input: [`parse_object`] after the input limits
-/// ([`limits::check_input`]).
+/// ([`limits::check_input`]), except that a correction's `target` may also be a seq or an id
+/// prefix ([`TargetRef`]), kept in [`Submission::target`] for the store to resolve.
 pub fn parse_input(map: Map<String, Value>) -> Result<Submission, FieldError> {
     limits::check_input(&map)?;
-    parse_object(map)
+    parse_with(map, Targets::References)
 }
 
 /// Parses one event object by every rule of its fields, but not the limits of new input, so
 /// that it also reads events stored before a limit existed (and the results of amendments).
+/// A correction's `target` must be a full id, as stored.
 pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
-    let mut f = Fields::new(map);
+    parse_with(map, Targets::Ids)
+}
+
+fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, FieldError> {
+    let mut f = Fields::new(map, targets);
     let ty = f.type_name()?;
     f.reject_unknown(ty)?;
 
@@ -176,6 +187,7 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
         event,
         id,
         expected_revision,
+        target: f.take_reference(),
     })
 }
 

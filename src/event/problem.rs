@@ -80,8 +80,12 @@ pub enum Problem {
     NotClosed,
     /// `reopened` dated before the resolve it reopens.
     BeforeClose,
-    /// No stored event has the correction's target id.
+    /// A correction's `target` is no seq, event id or id prefix (or a prefix too short).
+    NotATarget,
+    /// No stored event has the correction's target id, seq or id prefix.
     NoSuchTarget,
+    /// The id prefix a correction names its target by starts the ids of several events.
+    AmbiguousTarget,
     /// The correction's target belongs to another stream.
     OtherStream,
     /// The correction's target is withdrawn by a retraction in effect.

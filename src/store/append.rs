@@ -5,7 +5,7 @@ use super::projections::{Projections, load_stream};
 use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::rules::{self, Standing, StreamState};
-use crate::event::{At, Body, Event, FieldError, Name, Submission};
+use crate::event::{At, Body, Event, FieldError, Name, Submission, TargetRef};
 use crate::projection::incident;
 use crate::record::{self, Stored};
 use redb::{ReadableTable, Table, WriteTransaction};
@@ -172,6 +172,16 @@ impl From<redb::StorageError> for WriteError {
     }
 }
 
+impl From<super::target::Failure> for WriteError {
+    fn from(e: super::target::Failure) -> Self {
+        match e {
+            super::target::Failure::Refused(error) => WriteError::Field(error),
+            super::target::Failure::Storage(e) => e.into(),
+            super::target::Failure::Corrupt(detail) => WriteError::Corrupt(detail),
+        }
+    }
+}
+
 impl WriteError {
     fn at_line(self, line: usize, path: &std::path::Path) -> AppendError {
         let path = path.to_path_buf();
@@ -225,11 +235,14 @@ impl<'t> Writer<'t> {
     }
 
     fn admit(&mut self, line: Line, ctx: &AppendContext) -> Result<Appended, WriteError> {
+        let mut submission = line.submission;
+        self.resolve_target(&mut submission)?;
         let Submission {
             mut event,
             id,
             expected_revision,
-        } = line.submission;
+            ..
+        } = submission;
         let actor_given = event.actor.is_some();
         if !actor_given {
             event.actor = Some(ctx.actor.clone());
@@ -278,6 +291,19 @@ impl<'t> Writer<'t> {
         let appended = Appended::of(&stored, false);
         self.put(key, state, stored, &bytes)?;
         Ok(appended)
+    }
+
+    /// Fills in the full id of a correction's target named by seq or id prefix (DESIGN
+    /// section 2), so that idempotency, the rules and the stored event see only ids.
+    fn resolve_target(&self, submission: &mut Submission) -> Result<(), WriteError> {
+        match submission.target.take() {
+            None | Some(TargetRef::Id(_)) => Ok(()),
+            Some(reference) => {
+                let target = super::target::find(&self.events, &self.ids, &reference)?;
+                submission.resolve(target.id);
+                Ok(())
+            }
+        }
     }
 
     fn restore(&mut self, stored: Stored) -> Result<(), WriteError> {

@@ -41,3 +41,13 @@ pub enum AppendError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// Why [`Ledger::target`](super::Ledger::target) found no single event.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    /// The reference names no stored event, or several (exit code 1).
+    #[error(transparent)]
+    Refused(FieldError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -12,12 +12,13 @@ mod projections;
 mod query;
 pub use crate::record;
 mod tables;
+mod target;
 #[doc(hidden)]
 pub mod testing;
 mod verify;
 
 pub use append::{AppendContext, Appended, Line};
-pub use error::{AppendError, StoreError};
+pub use error::{AppendError, LookupError, StoreError};
 pub use projections::Rebuilt;
 pub use record::{Hash, Stored};
 pub use verify::{Depth, Problem, Report};

@@ -168,7 +168,7 @@ fn log_filters_by_incident_service_type_and_time() {
             "json",
         ])
         .ok();
-    assert_lines_valid("stored-event.v1.json", &vendors.stdout);
+    assert_lines_valid("log.v1.json", &vendors.stdout);
     let types: Vec<String> = vendors
         .json_lines()
         .iter()
@@ -274,7 +274,7 @@ fn usage_errors_exit_2_and_help_teaches() {
         "error: this command has no md output\nhint: use --format text or json\n"
     );
     for command in [
-        "init", "append", "add", "log", "export", "import", "verify", "demo",
+        "init", "append", "add", "amend", "retract", "log", "export", "import", "verify", "demo",
     ] {
         let help = env.run(&[command, "--help"]).ok();
         assert!(

@@ -8,6 +8,7 @@ mod common;
 mod add;
 mod append;
 mod byteflip;
+mod corrections;
 mod durability;
 mod export_import;
 mod fold;
