@@ -149,6 +149,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let mut tally = super::append::Tally::default();
     appended.iter().for_each(|a| tally.add(a));
     super::append::print(&appended, &tally, format, false, out)
+        .and_then(|()| out.flush())
+        .map_err(|e| super::append::stored_anyway(e, &tally))
 }
 
 /// The JSON object the flags stand for.

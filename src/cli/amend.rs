@@ -216,6 +216,8 @@ impl Correction<'_> {
         let mut tally = super::append::Tally::default();
         appended.iter().for_each(|a| tally.add(a));
         super::append::print(&appended, &tally, format, false, out)
+            .and_then(|()| out.flush())
+            .map_err(|e| super::append::stored_anyway(e, &tally))
     }
 }
 

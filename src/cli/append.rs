@@ -67,12 +67,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         )
     })?;
     // The events are committed: say so before tidying the file, which may fail harmlessly.
-    print(&receipts, &tally, format, args.quiet, out)?;
-    out.flush()?;
+    print(&receipts, &tally, format, args.quiet, out)
+        .and_then(|()| out.flush())
+        .map_err(|e| stored_anyway(e, &tally))?;
     if tally.new >= super::COMPACT_AFTER as u64 {
         super::compact(&mut ledger);
     }
     Ok(())
+}
+
+/// An output failure after the commit: the events are stored, and the error must say so (a
+/// script that retries on exit 3 would otherwise append them again). A closed pipe stays quiet.
+pub fn stored_anyway(e: CommandError, tally: &Tally) -> CommandError {
+    if e.kind == super::error::Kind::BrokenPipe {
+        return e;
+    }
+    let mut err = CommandError::unavailable(format!(
+        "{tally}, but the receipts could not be written: {}",
+        e.message
+    ));
+    err.causes = e.causes;
+    err.hint("the events are stored: do not append them again; `logbook log` shows them")
 }
 
 /// What an append did, in numbers.

@@ -132,13 +132,20 @@ impl From<StoreError> for CommandError {
             StoreError::Corrupt { .. } => CommandError::unavailable(message).hint(
                 "run `logbook verify` to see what is damaged; a ledger can be restored from an export with `logbook import`",
             ),
+            StoreError::ReadOnly { what, .. } if what == logbook::store::NEEDS_REPAIR => {
+                CommandError::unavailable(message).hint(
+                    "open it once where it is writable (or a copy of it) so it can be repaired; then it can be read read-only",
+                )
+            }
             StoreError::ReadOnly { .. } => CommandError::unavailable(message).hint(
                 "reading, verifying and exporting work on a read-only file; to write, make it writable or copy it",
             ),
             StoreError::Storage { .. } => CommandError::unavailable(message),
-            StoreError::NoSpace { .. } => CommandError::unavailable(message).hint(
-                "nothing was written; free some space (or move the ledger) and retry",
-            ),
+            StoreError::NoSpace { .. } | StoreError::TooLittleSpace { .. } => {
+                CommandError::unavailable(message).hint(
+                    "nothing was written; free some space (or move the ledger) and retry",
+                )
+            }
         }
     }
 }

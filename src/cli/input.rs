@@ -28,10 +28,12 @@ impl Input {
     /// read beforehand.
     pub fn bytes(&self, file: Option<&Path>) -> u64 {
         match self {
-            Input::Stream(_) => file
-                .filter(|p| *p != Path::new("-"))
-                .and_then(|p| std::fs::metadata(p).ok())
-                .map_or(0, |m| m.len()),
+            // Standard input redirected from a file streams too: its size is the file's.
+            Input::Stream(_) => std::fs::metadata(
+                file.filter(|p| *p != Path::new("-"))
+                    .unwrap_or(Path::new("/dev/stdin")),
+            )
+            .map_or(0, |m| m.len()),
             Input::Read(lines) => lines
                 .as_slice()
                 .iter()

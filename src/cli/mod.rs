@@ -215,6 +215,24 @@ impl Context {
     }
 }
 
+/// The actor named by `--actor` or `LOGBOOK_ACTOR` is stored in every event that names none:
+/// it keeps the limits of an `actor` written in an event.
+fn check_actor(actor: &str) -> Result<(), CommandError> {
+    use logbook::event::limits::MAX_SHORT_TEXT_BYTES;
+    if actor.len() > MAX_SHORT_TEXT_BYTES {
+        return Err(CommandError::usage(format!(
+            "--actor (or LOGBOOK_ACTOR): {} bytes, longer than {MAX_SHORT_TEXT_BYTES}",
+            actor.len()
+        )));
+    }
+    if actor.chars().any(logbook::report::inert::hazardous) {
+        return Err(CommandError::usage(format!(
+            "--actor (or LOGBOOK_ACTOR): `{actor}` holds a control character"
+        )));
+    }
+    Ok(())
+}
+
 /// The default actor: `user@host`.
 #[allow(clippy::disallowed_methods)] // the context reads the environment
 fn user_at_host() -> String {
@@ -262,7 +280,15 @@ pub fn main() -> ExitCode {
             } else {
                 0
             };
-            let _ = e.print();
+            // clap's errors quote the command line: shown inert, like every other error.
+            if e.use_stderr() {
+                use std::io::Write;
+                let text = e.render().to_string();
+                let _ = std::io::stderr()
+                    .write_all(logbook::report::inert::terminal_lines(&text).as_bytes());
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };
@@ -299,6 +325,9 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         actor: cli.actor,
         now: now()?,
     };
+    if let Some(actor) = ctx.named_actor() {
+        check_actor(&actor)?;
+    }
     let mut out = Out::new();
     match cli.command {
         Command::Init(args) => init::run(args, &ctx, &mut out),

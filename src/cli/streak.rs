@@ -49,7 +49,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             CommandError::usage(format!("--as-of: `{text}` is not a date"))
                 .hint("e.g. --as-of 2011-12-28")
         })?,
-        None => ctx.now.to_offset(args.tz.unwrap_or(UtcOffset::UTC)).date(),
+        None => ctx
+            .now
+            .checked_to_offset(args.tz.unwrap_or(UtcOffset::UTC))
+            .unwrap_or(ctx.now)
+            .date(),
     };
     let ledger = ctx.open()?;
     let view = View {

@@ -32,14 +32,16 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    let ledger = ctx.open()?;
+    let ledger = ctx.open().map_err(in_verify)?;
     let bar = super::progress::events(ledger.event_count()?, "verifying");
     let depth = if args.quick {
         Depth::Quick
     } else {
         Depth::Full
     };
-    let report = ledger.verify_with(depth, &|done| bar.set_position(done))?;
+    let report = ledger
+        .verify_with(depth, &|done| bar.set_position(done))
+        .map_err(|e| in_verify(e.into()))?;
     bar.finish_and_clear();
     let hash = hex(&report.head.hash);
     if format == Format::Json {
@@ -88,7 +90,37 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     for p in &report.problems {
         err = err.detail(p.to_string());
     }
+    // Projections are derived: when only they disagree with a sound log, refolding them is
+    // the repair (a ledger written by an older logbook needs it once).
+    let only_projections = report.problems.iter().all(|p| {
+        p.seq.is_none()
+            && [
+                "projection",
+                "kept state",
+                "service index",
+                "incidents table",
+                "stream states",
+            ]
+            .iter()
+            .any(|w| p.what.contains(w))
+    });
+    if only_projections {
+        return Err(err.hint(
+            "the log itself is sound: `logbook rebuild` refolds the projections from it (a ledger written by an older logbook needs that once)",
+        ));
+    }
     Err(err.hint("restore it from an export you trust with `logbook import`, then compare heads"))
+}
+
+/// An error met while verifying: the advice to run `logbook verify` is no help here.
+fn in_verify(mut e: CommandError) -> CommandError {
+    e.hints.retain(|h| !h.contains("`logbook verify`"));
+    if e.hints.is_empty() && e.kind == super::error::Kind::Unavailable {
+        e.hints.push(
+            "restore it from an export you trust with `logbook import` into a new ledger".into(),
+        );
+    }
+    e
 }
 
 fn plural(n: u64) -> &'static str {

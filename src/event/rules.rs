@@ -208,7 +208,10 @@ fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), Fie
     let ty = event.type_name();
     let day = time::Duration::DAY;
     if let At::Instant(t) = event.at
-        && t > with.recorded_at + day
+        && with
+            .recorded_at
+            .checked_add(day)
+            .is_some_and(|limit| t > limit)
     {
         return Err(FieldError::new(
             "at",
@@ -249,7 +252,7 @@ fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), Fie
     }
     if let (Body::MaintenanceStarted {}, Some((At::Instant(start), _)), At::Instant(t)) =
         (&event.body, standing.window, event.at)
-        && t < start - day
+        && start.checked_sub(day).is_some_and(|limit| t < limit)
     {
         return Err(FieldError::new(
             "at",

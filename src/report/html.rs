@@ -454,7 +454,8 @@ fn chart(r: &Report) -> String {
         At::Day(_) => time::UtcOffset::UTC,
     };
     for k in -(o - lo).div_euclid(step)..=(hi - o).div_euclid(step) {
-        let t = OffsetDateTime::from_unix_timestamp(o + k * step).map(|t| t.to_offset(zone));
+        let t = OffsetDateTime::from_unix_timestamp(o + k * step)
+            .map(|t| t.checked_to_offset(zone).unwrap_or(t));
         let Ok(t) = t else { continue };
         let mut clock = format!("{:02}:{:02}", t.hour(), t.minute());
         if hi - lo > 86400 {
@@ -492,7 +493,9 @@ fn chart(r: &Report) -> String {
             s,
             "<line x1=\"{px:.1}\" y1=\"{y1}\" x2=\"{px:.1}\" y2=\"{axis}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/><text x=\"{px:.1}\" y=\"{y2}\" dx=\"-3\" text-anchor=\"end\">now</text>"
         );
-        let now = when(&exact(At::Instant(r.now.to_offset(zone))));
+        let now = when(&exact(At::Instant(
+            r.now.checked_to_offset(zone).unwrap_or(r.now),
+        )));
         notes.push(format!(
             "Open intervals run to the time of this report, {now}."
         ));

@@ -27,6 +27,8 @@ pub enum StoreError {
     Storage { path: PathBuf, detail: String },
     #[error("no space left on the device that holds {}", path.display())]
     NoSpace { path: PathBuf },
+    #[error("the device that holds {} has {} free; this append may need up to {}", path.display(), mib(*free), mib(*need))]
+    TooLittleSpace { path: PathBuf, need: u64, free: u64 },
 }
 
 /// Why an append (or import) wrote nothing.
@@ -50,4 +52,9 @@ pub enum LookupError {
     Refused(FieldError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Bytes as MiB with one decimal, for messages.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
 }

@@ -23,8 +23,8 @@ pub use projections::Rebuilt;
 pub use record::{Hash, Stored};
 pub use verify::{Depth, Problem, Report};
 
-pub use open::Access;
 use open::Db;
+pub use open::{Access, NEEDS_REPAIR};
 use redb::{ReadableTable, ReadableTableMetadata};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -44,6 +44,10 @@ impl Db {
     }
 }
 
+/// Why a read-only file cannot be read: it was not closed cleanly.
+pub const NEEDS_REPAIR: &str =
+    "was not closed cleanly and needs a repair, which needs write access";
+
 /// How a command means to use the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -123,10 +127,10 @@ pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, Store
                 std::thread::sleep(backoff.next().min(wait - waited));
             }
             Err(OpenFailure::Other(e)) => return Err(e),
-            Err(OpenFailure::Corrupt) => {
+            Err(OpenFailure::Corrupt(why)) => {
                 return Err(StoreError::Corrupt {
                     path: path.to_path_buf(),
-                    detail: "the storage engine could not read the file".into(),
+                    detail: format!("the storage engine could not read the file ({why})"),
                 });
             }
             Ok(db) => break db,
@@ -141,8 +145,8 @@ pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, Store
 
 enum OpenFailure {
     Busy,
-    /// redb panicked reading the file.
-    Corrupt,
+    /// redb panicked reading the file (its message).
+    Corrupt(String),
     Other(StoreError),
 }
 
@@ -157,7 +161,7 @@ fn open_once(path: &Path, access: Access) -> Result<Db, OpenFailure> {
                     OpenFailure::Other(StoreError::ReadOnly { path, .. }) => {
                         OpenFailure::Other(StoreError::ReadOnly {
                             path,
-                            what: "was not closed cleanly and needs a repair, which needs write access",
+                            what: NEEDS_REPAIR,
                         })
                     }
                     other => other,
@@ -181,7 +185,14 @@ fn open_for_writing(path: &Path) -> Result<Db, OpenFailure> {
 /// Runs one of redb's open calls. redb documents that opening a file corrupted outside redb
 /// may panic; a panic there is a corrupt ledger, not a bug of logbook.
 fn guarded<T>(open: impl FnOnce() -> T) -> Result<T, OpenFailure> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).map_err(|_| OpenFailure::Corrupt)
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_default();
+        OpenFailure::Corrupt(message)
+    })
 }
 
 fn failure(path: &Path, e: DatabaseError, writing: bool) -> OpenFailure {
@@ -289,8 +300,9 @@ impl Backoff {
 }
 
 /// Bytes of ledger an append may need per byte of input, with room to spare: a ledger holds
-/// about 1.7 times its export, and a transaction writes new pages before it frees old ones.
-const GROWTH_PER_INPUT_BYTE: u64 = 4;
+/// about 1.7 times its export, and a transaction writes new pages before it frees old ones
+/// (measured: 2 times the input on a small tmpfs).
+const GROWTH_PER_INPUT_BYTE: u64 = 3;
 /// Room kept for redb's own bookkeeping on every write.
 const GROWTH_BASE: u64 = 256 << 10;
 
@@ -307,8 +319,10 @@ pub(super) fn ensure_space(path: &Path, input_bytes: u64) -> Result<(), StoreErr
     };
     let free = stat.f_bavail.saturating_mul(stat.f_frsize);
     if free < need {
-        return Err(StoreError::NoSpace {
+        return Err(StoreError::TooLittleSpace {
             path: path.to_path_buf(),
+            need,
+            free,
         });
     }
     Ok(())

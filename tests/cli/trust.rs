@@ -230,3 +230,89 @@ fn times_at_the_edges_of_the_accepted_years_answer_every_query() {
         .code(1);
     assert!(run.stderr.contains("line 1: at:"), "{run}");
 }
+
+#[test]
+fn a_time_past_year_9999_in_any_offset_is_shown_not_a_panic() {
+    // An export (of an older ledger) may hold years the input limits refuse today.
+    let mut prev = logbook::record::GENESIS;
+    let mut lines = String::new();
+    for (seq, (ty, at)) in [
+        ("detected", "9999-12-31T23:00:00+23:59"),
+        ("restored", "9999-12-31T23:30:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let json = serde_json::json!({"type": ty, "incident": "z", "at": at, "services": ["db"]});
+        let serde_json::Value::Object(map) = json else {
+            unreachable!()
+        };
+        let event = logbook::event::parse::parse_object(map).unwrap().event;
+        let now = logbook::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap();
+        let seq = seq as u64 + 1;
+        let id = logbook::record::new_id(now, &prev, seq, 0);
+        let (stored, bytes) = logbook::record::Stored::seal(seq, id, seq - 1, now, event, &prev);
+        prev = stored.hash;
+        lines.push_str(std::str::from_utf8(&bytes).unwrap());
+        lines.push('\n');
+    }
+    let env = Env::new();
+    let file = env.write("old.jsonl", &lines);
+    env.run(&["import", s(&file)]).ok();
+    env.run(&["verify"]).ok();
+    for format in ["html", "md", "json", "text"] {
+        env.run(&["report", "z", "--format", format]).ok();
+    }
+    env.run(&["streak", "--tz", "+14:00"]).ok();
+}
+
+#[test]
+fn output_that_fails_after_the_commit_says_the_events_are_stored() {
+    let env = Env::new();
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let out = env
+        .command(&["add", "detected", "-i", "db", "--service", "db"])
+        .stdin(std::process::Stdio::null())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("appended 1 event (seq 1)"), "{stderr}");
+    assert!(stderr.contains("do not append them again"), "{stderr}");
+    assert_eq!(env.export().lines().count(), 1);
+}
+
+#[test]
+fn the_command_line_and_the_actor_are_inert_too() {
+    let env = Env::new();
+    let run = env
+        .run(&["streak", "--tz", "\u{1b}]0;pwned\u{7}\u{1b}[2J"])
+        .code(2);
+    assert!(!run.stderr.contains('\u{1b}'), "{run}");
+    let run = env.run(&[
+        "--actor",
+        "a\u{1b}[2Jb",
+        "add",
+        "detected",
+        "-i",
+        "x",
+        "--service",
+        "db",
+    ]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(!run.stderr.contains('\u{1b}'), "{run}");
+    let long = "a".repeat(1025);
+    let run = env.run(&[
+        "--actor",
+        &long,
+        "add",
+        "detected",
+        "-i",
+        "x",
+        "--service",
+        "db",
+    ]);
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(env.export(), "");
+}
