@@ -12,6 +12,7 @@ mod corrections;
 mod durability;
 mod export_import;
 mod fold;
+mod fold_props;
 mod inert;
 mod input;
 mod projections;
