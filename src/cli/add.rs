@@ -23,12 +23,12 @@ use serde_json::{Map, Value};
   logbook add restored --incident 2011-06-16-upstream-routing --level partial --at 2011-06-16T06:40:00-04:00
   logbook add service_commissioned --service web-1 --at 2009-04-10
 
-Which flags a type takes: detected --service... [--source] [--level]; escalated --to;
+Which flags a type takes: detected --service... [--source] [--level] [--title]; escalated --to;
 vendor_engaged --vendor [--ticket] [--channel]; vendor_responded --vendor [--contact];
 diagnosed [--cause]; impact_changed --level [--service...]; restore_step --summary [--state];
 restored [--service...] [--level partial|full]; announced [--channel] [--audience] [--title]
 [--url] [--text]; action_item --summary [--owner] [--due]; note --text;
-maintenance_scheduled --service... --window-start --window-end; service_commissioned and
+maintenance_scheduled --service... --window-start --window-end [--title]; service_commissioned and
 service_retired --service; amended --target --set JSON [--reason]; retracted --target [--reason]."#)]
 pub struct Args {
     /// The event type
@@ -87,7 +87,8 @@ pub struct Args {
     /// announced: who it was for
     #[arg(long)]
     audience: Option<String>,
-    /// announced: the title
+    /// detected, impact_started, maintenance_scheduled: the incident's title; announced: the
+    /// announcement's
     #[arg(long)]
     title: Option<String>,
     /// announced: where it was published

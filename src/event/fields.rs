@@ -326,9 +326,11 @@ impl Fields {
                 services: self.req_names("services", ty)?,
                 source: self.opt_enum("source", SOURCES)?,
                 level: self.opt_enum("level", DETECTED_LEVELS)?,
+                title: self.opt_text("title")?,
             },
             "impact_started" => Body::ImpactStarted {
                 services: self.opt_names("services")?,
+                title: self.opt_text("title")?,
             },
             "acknowledged" => Body::Acknowledged {},
             "escalated" => Body::Escalated {
@@ -384,6 +386,7 @@ impl Fields {
                 window_end: self
                     .opt_at("window_end")?
                     .ok_or_else(|| missing("window_end", ty))?,
+                title: self.opt_text("title")?,
             },
             "maintenance_started" => Body::MaintenanceStarted {},
             "maintenance_completed" => Body::MaintenanceCompleted {},

@@ -150,7 +150,7 @@ impl Event {
             Body::Detected { services, .. } | Body::MaintenanceScheduled { services, .. } => {
                 Some(services)
             }
-            Body::ImpactStarted { services }
+            Body::ImpactStarted { services, .. }
             | Body::ImpactChanged { services, .. }
             | Body::Restored { services, .. }
             | Body::Reopened { services, .. } => services.as_ref(),
@@ -239,10 +239,15 @@ pub enum Body {
         source: Option<Source>,
         #[serde(skip_serializing_if = "Option::is_none")]
         level: Option<Level>,
+        /// The incident's name in reports and on the status page.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     ImpactStarted {
         #[serde(skip_serializing_if = "Option::is_none")]
         services: Option<Vec<Name>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     Acknowledged {},
     Escalated {
@@ -314,6 +319,8 @@ pub enum Body {
         services: Vec<Name>,
         window_start: At,
         window_end: At,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     MaintenanceStarted {},
     MaintenanceCompleted {},

@@ -62,8 +62,8 @@ pub const COMMON_FIELDS: [&str; 8] = [
 /// The fields of each type beyond the common ones; required ones end with `*`.
 pub fn own_fields(ty: &str) -> &'static [&'static str] {
     match ty {
-        "detected" => &["services*", "source", "level"],
-        "impact_started" => &["services"],
+        "detected" => &["services*", "source", "level", "title"],
+        "impact_started" => &["services", "title"],
         "escalated" => &["to*"],
         "vendor_engaged" => &["vendor*", "ticket", "channel"],
         "vendor_responded" => &["vendor*", "contact"],
@@ -75,7 +75,7 @@ pub fn own_fields(ty: &str) -> &'static [&'static str] {
         "announced" => &["channel", "audience", "title", "url", "text"],
         "action_item" => &["owner", "due"],
         "note" => &["text*"],
-        "maintenance_scheduled" => &["services*", "window_start*", "window_end*"],
+        "maintenance_scheduled" => &["services*", "window_start*", "window_end*", "title"],
         "service_commissioned" | "service_retired" => &["service*"],
         "amended" => &["target*", "set*", "reason", "service"],
         "retracted" => &["target*", "reason", "service"],

@@ -196,17 +196,24 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
     } else {
         Kind::Unplanned
     };
+    // The title an opening event gives (amendable), else the first public announcement's;
+    // never an arbitrary summary. Readers show the key when there is none.
     let title = events
         .iter()
-        .filter(|e| {
-            matches!(
-                e.event.body,
-                Body::Detected { .. }
-                    | Body::ImpactStarted { .. }
-                    | Body::MaintenanceScheduled { .. }
-            )
+        .find_map(|e| match &e.event.body {
+            Body::Detected { title, .. }
+            | Body::ImpactStarted { title, .. }
+            | Body::MaintenanceScheduled { title, .. } => title.clone(),
+            _ => None,
         })
-        .find_map(|e| e.event.summary.clone());
+        .or_else(|| {
+            events.iter().find_map(|e| match &e.event.body {
+                Body::Announced {
+                    title, audience, ..
+                } if audience.as_deref() != Some("internal") => title.clone(),
+                _ => None,
+            })
+        });
     let window = events.iter().rev().find_map(|e| match &e.event.body {
         Body::MaintenanceScheduled {
             window_start,

@@ -115,3 +115,33 @@ fn a_typo_in_a_time_is_refused_unless_forced_and_never_makes_a_negative_figure()
     let run = env.append(ahead).code(1);
     assert!(run.stderr.contains("more than a day after"), "{run}");
 }
+
+#[test]
+fn the_title_is_the_opening_events_else_the_first_public_announcements() {
+    let env = Env::new();
+    let title = |env: &Env| {
+        let run = env.run(&["incidents", "--format", "json"]).ok();
+        let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        list[0]["title"].clone()
+    };
+    env.append(r#"{"type":"detected","incident":"db","at":"2026-11-20T03:00:00Z","services":["db"],"summary":"pager: db1 check failed"}"#)
+        .ok();
+    // A summary is not a title.
+    assert_eq!(title(&env), serde_json::Value::Null);
+    env.append(r#"{"type":"announced","incident":"db","at":"2026-11-20T03:30:00Z","audience":"internal","title":"ops only"}"#)
+        .ok();
+    assert_eq!(title(&env), serde_json::Value::Null);
+    env.append(r#"{"type":"announced","incident":"db","at":"2026-11-20T03:40:00Z","title":"Database outage"}"#)
+        .ok();
+    assert_eq!(title(&env), "Database outage");
+    env.run(&[
+        "amend",
+        "1",
+        "--set",
+        r#"{"title":"Primary database down"}"#,
+        "--reason",
+        "name it",
+    ])
+    .ok();
+    assert_eq!(title(&env), "Primary database down");
+}
