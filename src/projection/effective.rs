@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub struct Effective {
     pub seq: u64,
     pub id: Uuid,
+    /// When the ledger recorded it.
+    pub recorded_at: time::OffsetDateTime,
     pub event: Event,
     /// At least one amendment changed it.
     pub amended: bool,
@@ -107,6 +109,7 @@ pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
                 events.push(Effective {
                     seq: s.seq,
                     id: s.id,
+                    recorded_at: s.recorded_at,
                     event,
                     amended,
                 });

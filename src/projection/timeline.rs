@@ -4,7 +4,7 @@
 use super::effective::{Correction, corrected};
 use super::incident::{Incident, sort_in_time};
 use super::span::Span;
-use crate::event::Event;
+use crate::event::{Body, Event};
 use crate::record::Stored;
 use uuid::Uuid;
 
@@ -18,6 +18,10 @@ pub struct Entry {
     pub offset: Option<i64>,
     /// An amendment changed this event.
     pub amended: bool,
+    /// When the ledger recorded it.
+    pub recorded_at: time::OffsetDateTime,
+    /// Written after the incident's close although it happened before it (a late entry).
+    pub late: bool,
 }
 
 /// The timeline and the corrections of one incident's stream.
@@ -25,9 +29,18 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
     let (mut events, corrections) = corrected(stream);
     sort_in_time(&mut events);
     let start = incident.impact_start.or(Some(incident.opened));
+    // The close as written: the seq of the event that closed the incident.
+    let closing_seq = incident.closed.and_then(|closed| {
+        events
+            .iter()
+            .filter(|e| e.event.at == closed.at && closes(&e.event))
+            .map(|e| e.seq)
+            .max()
+    });
     let entries: Vec<Entry> = events
         .into_iter()
         .map(|e| {
+            let late = closing_seq.is_some_and(|c| e.seq > c) && !follow_up(&e.event);
             let at = e.event.stamp();
             let offset = start
                 .as_ref()
@@ -39,8 +52,31 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
                 event: e.event,
                 offset,
                 amended: e.amended,
+                recorded_at: e.recorded_at,
+                late,
             }
         })
         .collect();
     (entries, corrections)
+}
+
+/// Whether the event closes an incident.
+fn closes(event: &Event) -> bool {
+    matches!(
+        event.body,
+        Body::Resolved {} | Body::MaintenanceCompleted {} | Body::MaintenanceCancelled {}
+    )
+}
+
+/// Events that may follow a close anyway: written afterwards, they are not late.
+fn follow_up(event: &Event) -> bool {
+    matches!(
+        event.body,
+        Body::Announced { .. }
+            | Body::ActionItem { .. }
+            | Body::Note { .. }
+            | Body::Reopened { .. }
+            | Body::Amended { .. }
+            | Body::Retracted { .. }
+    )
 }

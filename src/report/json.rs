@@ -43,6 +43,8 @@ pub fn entry(e: &Entry) -> Value {
         "text": e.event.describe(),
         "actor": e.event.actor,
         "amended": e.amended,
+        "late": e.late,
+        "recorded_at": crate::event::time::format_instant(e.recorded_at),
     })
 }
 

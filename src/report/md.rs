@@ -114,6 +114,29 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    let causes: Vec<_> = r.entries(&["diagnosed"]).collect();
+    let _ = writeln!(o, "\n## Cause\n");
+    if causes.is_empty() {
+        let _ = writeln!(o, "No cause recorded.");
+    }
+    for e in causes {
+        let _ = writeln!(
+            o,
+            "- {} — {}",
+            when(&e.event.stamp()),
+            markdown(&e.event.describe())
+        );
+    }
+    if let Some(plan) = super::plan(r) {
+        let _ = writeln!(
+            o,
+            "\n## Planned and actual\n\n| | Planned | Actual | Difference |\n|---|---|---|---|"
+        );
+        for (what, planned, actual, diff) in plan {
+            let _ = writeln!(o, "| {what} | {planned} | {actual} | {diff} |");
+        }
+    }
+
     let _ = writeln!(
         o,
         "\n## Timeline\n\n| Time | T+ | Event | Details |\n|---|---|---|---|"
@@ -121,9 +144,14 @@ pub fn render(r: &Report) -> String {
     for e in &r.timeline {
         let at = e.event.stamp();
         let amended = if e.amended { " (amended)" } else { "" };
+        let late = if e.late {
+            format!(" (late entry, recorded {})", super::recorded(e.recorded_at))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {}{amended} | {} |",
+            "| {} | {} | {}{amended}{late} | {} |",
             when(&at),
             e.offset.map(offset).unwrap_or_default(),
             e.event.type_name(),

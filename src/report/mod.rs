@@ -52,3 +52,45 @@ pub fn duration(span: Option<crate::projection::span::Span>) -> String {
         None => "unknown".to_string(),
     }
 }
+
+/// When the ledger recorded an event, for people: `2026-11-25 12:00 UTC`.
+pub fn recorded(at: time::OffsetDateTime) -> String {
+    when(&Stamp {
+        at: At::Instant(at),
+        approximate: false,
+    })
+}
+
+/// A maintenance's window against what happened: rows of (what, planned, actual, difference);
+/// `None` for an unplanned incident.
+pub fn plan(r: &Report) -> Option<Vec<(&'static str, String, String, String)>> {
+    let (start, end) = r.incident.window?;
+    let first = |ty: &[&str]| r.entries(ty).next().map(|e| e.event.stamp());
+    let started = first(&["maintenance_started"]);
+    let ended = first(&["maintenance_completed", "maintenance_cancelled"]);
+    let row = |what, planned: At, actual: Option<Stamp>| {
+        let planned = Stamp {
+            at: planned,
+            approximate: false,
+        };
+        let diff = match actual.and_then(|a| {
+            crate::projection::span::Span::between(&planned, &a)
+                .map(|s| s.seconds)
+                .or_else(|| {
+                    crate::projection::span::Span::between(&a, &planned).map(|s| -s.seconds)
+                })
+        }) {
+            Some(0) => "on time".to_string(),
+            Some(s) if s > 0 => format!("{} late", crate::projection::span::human(s)),
+            Some(s) => format!("{} early", crate::projection::span::human(-s)),
+            None => "—".to_string(),
+        };
+        (
+            what,
+            when(&planned),
+            actual.as_ref().map_or("—".to_string(), when),
+            diff,
+        )
+    };
+    Some(vec![row("Start", start, started), row("End", end, ended)])
+}

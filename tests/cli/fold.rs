@@ -145,3 +145,67 @@ fn the_title_is_the_opening_events_else_the_first_public_announcements() {
     .ok();
     assert_eq!(title(&env), "Primary database down");
 }
+
+#[test]
+fn reports_mark_late_entries_and_show_the_cause() {
+    let env = Env::new();
+    env.append(&format!("{OPEN}\n{RESOLVE}\n")).ok();
+    env.append(r#"{"type":"restore_step","incident":"db","at":"2026-11-20T05:20:00Z","summary":"restarted the primary"}"#)
+        .ok();
+    env.append(r#"{"type":"diagnosed","incident":"db","at":"2026-11-20T04:00:00Z","cause":"disk full on db1"}"#)
+        .ok();
+    let md = env.run(&["report", "db", "--format", "md"]).ok().stdout;
+    assert!(
+        md.contains("| restore_step (late entry, recorded 2026-11-25 12:00 UTC) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Cause\n\n- 2026-11-20 04:00 UTC — disk full on db1"),
+        "{md}"
+    );
+    let run = env.run(&["report", "db", "--format", "json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let late: Vec<u64> = report["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["late"] == true)
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    // In time order: the diagnosis (04:00, seq 4), then the restore step (05:20, seq 3).
+    assert_eq!(late, vec![4, 3]);
+}
+
+#[test]
+fn a_maintenance_report_shows_planned_against_actual() {
+    let env = Env::new();
+    env.append(concat!(
+        r#"{"type":"maintenance_scheduled","incident":"up","at":"2026-11-18T09:00:00Z","services":["mail"],"window_start":"2026-11-20T02:00:00Z","window_end":"2026-11-20T04:00:00Z","title":"Mail upgrade"}"#,
+        "\n",
+        r#"{"type":"maintenance_started","incident":"up","at":"2026-11-20T02:10:00Z"}"#,
+        "\n",
+        r#"{"type":"maintenance_completed","incident":"up","at":"2026-11-20T04:30:00Z"}"#,
+        "\n",
+    ))
+    .ok();
+    let md = env.run(&["report", "up"]).ok().stdout;
+    assert!(
+        md.contains("| Start | 2026-11-20 02:00 UTC | 2026-11-20 02:10 UTC | 10m late |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| End | 2026-11-20 04:00 UTC | 2026-11-20 04:30 UTC | 30m late |"),
+        "{md}"
+    );
+    // A maintenance started more than a day ahead of its window is a typo unless forced.
+    let env = Env::new();
+    env.append(r#"{"type":"maintenance_scheduled","incident":"up","at":"2026-11-18T09:00:00Z","services":["mail"],"window_start":"2026-11-20T02:00:00Z","window_end":"2026-11-20T04:00:00Z"}"#)
+        .ok();
+    let run = env
+        .append(r#"{"type":"maintenance_started","incident":"up","at":"2026-11-18T10:00:00Z"}"#)
+        .code(1);
+    assert!(
+        run.stderr.contains("more than a day before its window"),
+        "{run}"
+    );
+}
