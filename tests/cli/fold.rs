@@ -209,3 +209,23 @@ fn a_maintenance_report_shows_planned_against_actual() {
         "{run}"
     );
 }
+
+#[test]
+fn the_html_report_has_the_cause_late_entries_and_the_plan_too() {
+    let env = Env::new();
+    env.append(&format!("{OPEN}\n{RESOLVE}\n")).ok();
+    env.append(r#"{"type":"diagnosed","incident":"db","at":"2026-11-20T04:00:00Z","cause":"disk full on db1"}"#)
+        .ok();
+    let html = env.run(&["report", "db", "--format", "html"]).ok().stdout;
+    assert!(html.contains("<h2>Cause</h2>"), "{html}");
+    assert!(html.contains("disk full on db1"), "{html}");
+    assert!(
+        html.contains("late entry, recorded 2026-11-25 12:00 UTC"),
+        "{html}"
+    );
+    let env = Env::new();
+    env.append(r#"{"type":"maintenance_scheduled","incident":"up","at":"2026-11-18T09:00:00Z","services":["mail"],"window_start":"2026-11-20T02:00:00Z","window_end":"2026-11-20T04:00:00Z"}"#)
+        .ok();
+    let html = env.run(&["report", "up", "--format", "html"]).ok().stdout;
+    assert!(html.contains("<h2>Planned and actual</h2>"), "{html}");
+}
