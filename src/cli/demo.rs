@@ -61,15 +61,13 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
 
     heading(out, "The log")?;
     let mut events = Vec::new();
-    let mut marks = super::log::Marks::default();
     let mut last_day = None;
     ledger.for_each::<CommandError>(|s| {
         last_day = last_day.max(Some(s.event.at.date()));
-        marks.note(&s);
         events.push(s);
         Ok(())
     })?;
-    marks.find_targets(&ledger, &events)?;
+    let marks = super::log::Marks::for_rows(&ledger, &events)?;
     let rows: Vec<Vec<String>> = events.iter().map(|s| super::log::row(s, &marks)).collect();
     print_rows(out, &rows)?;
 

@@ -2,7 +2,9 @@
 
 use super::error::CommandError;
 use super::output::Out;
+use super::stream::{Batches, Direction};
 use super::{Context, Format};
+use logbook::store::record;
 
 /// Write every stored event as JSON Lines
 ///
@@ -17,6 +19,36 @@ pub struct Args {}
 
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     ctx.formats(&[Format::Text, Format::Json])?;
-    let ledger = ctx.open()?;
-    ledger.for_each_raw(|_, bytes| out.bytes_line(bytes))
+    // In batches, each checked against the chain before it is written: an export never holds
+    // the ledger while its reader is slow, and never carries bytes the hash does not cover.
+    let mut batches = Batches::new(ctx, Direction::OldestFirst)?;
+    let mut prev = record::GENESIS;
+    let mut expect = 1;
+    while let Some(batch) = batches.next(ctx, |ledger, range| {
+        let path = ledger.path().display().to_string();
+        let batch = ledger.raw_range(range)?;
+        for (seq, bytes) in &batch {
+            let linked = record::split(bytes)
+                .filter(|(canonical, hash)| record::chain(&prev, canonical) == *hash);
+            match linked {
+                Some((_, hash)) if *seq == expect => {
+                    prev = hash;
+                    expect += 1;
+                }
+                _ => {
+                    return Err(CommandError::unavailable(format!(
+                        "ledger {path} is corrupt: event {expect} does not match the hash chain"
+                    ))
+                    .hint("run `logbook verify` to see what is damaged"));
+                }
+            }
+        }
+        Ok(batch)
+    })? {
+        for (_, bytes) in &batch {
+            out.bytes_line(bytes)?;
+        }
+        out.flush()?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use super::error::CommandError;
 use super::output::Out;
+use super::stream::{Batches, Direction};
 use super::{Context, Format};
 use logbook::event::{At, Body, Name, TYPES};
 use logbook::store::{Ledger, Stored};
@@ -39,6 +40,12 @@ pub struct Args {
     /// Only events that happened on or before this day or time
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
+    /// Only the newest N events that match (still oldest first unless --reverse)
+    #[arg(short = 'n', long = "last", value_name = "N")]
+    last: Option<usize>,
+    /// Newest first
+    #[arg(long)]
+    reverse: bool,
 }
 
 struct Filter {
@@ -90,44 +97,95 @@ impl Filter {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let (last, reverse) = (args.last, args.reverse);
     let filter = Filter::new(args)?;
-    let ledger = ctx.open()?;
-    let mut rows = Vec::new();
-    // Every correction shares its target's stream, so the events read here (the whole log,
-    // or the incident's whole stream) hold every correction of the events shown.
-    let mut marks = Marks::default();
-    let mut keep = |stored: Stored| {
-        marks.note(&stored);
-        if filter.matches(&stored) {
-            rows.push(stored);
+    let mut shown = 0usize;
+    let mut show = |rows: Vec<Stored>, marks: &Marks, out: &mut Out| {
+        shown += rows.len();
+        if format == Format::Json {
+            for s in &rows {
+                out.bytes_line(&marks.json(s))?;
+            }
+        } else if !rows.is_empty() {
+            out.table(&rows.iter().map(|s| row(s, marks)).collect::<Vec<_>>())?;
         }
-        Ok::<_, CommandError>(())
+        out.flush()
     };
     match &filter.incident {
-        // One incident: read its stream through the index, not the whole log.
-        Some(key) => ledger
-            .stream(key.as_str())?
-            .into_iter()
-            .try_for_each(&mut keep)?,
-        None => ledger.for_each(&mut keep)?,
-    }
-    marks.find_targets(&ledger, &rows)?;
-    if format == Format::Json {
-        for s in &rows {
-            out.bytes_line(&marks.json(s))?;
+        // One incident: read its stream through the index (not the whole log), let go of the
+        // ledger, then print.
+        Some(key) => {
+            let ledger = ctx.open()?;
+            let mut rows: Vec<Stored> = ledger
+                .stream(key.as_str())?
+                .into_iter()
+                .filter(|s| filter.matches(s))
+                .collect();
+            if let Some(n) = last {
+                rows.drain(..rows.len().saturating_sub(n));
+            }
+            if reverse {
+                rows.reverse();
+            }
+            let marks = Marks::for_rows(&ledger, &rows)?;
+            drop(ledger);
+            show(rows, &marks, out)?;
         }
-        return Ok(());
+        None => {
+            // The newest N are found reading backwards; they are shown oldest first unless
+            // --reverse, so those are held (N of them) until the scan ends.
+            let direction = if reverse || last.is_some() {
+                Direction::NewestFirst
+            } else {
+                Direction::OldestFirst
+            };
+            let mut batches = Batches::new(ctx, direction)?;
+            let mut held: Vec<(Vec<Stored>, Marks)> = Vec::new();
+            let mut left = last.unwrap_or(usize::MAX);
+            while left > 0
+                && let Some((rows, marks)) = batches.next(ctx, |ledger, range| {
+                    let mut rows = Vec::new();
+                    for (seq, bytes) in ledger.raw_range(range)? {
+                        let stored = Stored::decode(&bytes).map_err(|e| {
+                            CommandError::unavailable(format!(
+                                "ledger {} is corrupt: event {seq} cannot be read: {e}",
+                                ledger.path().display()
+                            ))
+                            .hint("run `logbook verify` to see what is damaged")
+                        })?;
+                        if filter.matches(&stored) {
+                            rows.push(stored);
+                        }
+                    }
+                    if direction == Direction::NewestFirst {
+                        rows.reverse();
+                    }
+                    rows.truncate(left);
+                    let marks = Marks::for_rows(ledger, &rows)?;
+                    Ok((rows, marks))
+                })?
+            {
+                left -= rows.len();
+                if last.is_some() && !reverse {
+                    held.push((rows, marks));
+                } else {
+                    show(rows, &marks, out)?;
+                }
+            }
+            for (mut rows, marks) in held.into_iter().rev() {
+                rows.reverse();
+                show(rows, &marks, out)?;
+            }
+        }
     }
-    if rows.is_empty() {
+    if shown == 0 && format == Format::Text {
         eprintln!("no events match");
-        return Ok(());
     }
-    out.table(&rows.iter().map(|s| row(s, &marks)).collect::<Vec<_>>())?;
     Ok(())
 }
 
-/// What corrections say about the events shown: gathered while the log is read (corrections
-/// are rare, so this holds little), then the seqs of the events the shown corrections name.
+/// What corrections say about the events shown, from the corrections index, and the seqs of
+/// the events the shown corrections name.
 #[derive(Default)]
 pub struct Marks {
     /// Target id → the seqs of its amendments and of its retractions.
@@ -137,20 +195,16 @@ pub struct Marks {
 }
 
 impl Marks {
-    /// Notes `s` if it is a correction (read in seq order).
-    pub fn note(&mut self, s: &Stored) {
-        if let Body::Amended { target, .. } = &s.event.body {
-            self.by_target.entry(*target).or_default().0.push(s.seq);
-        } else if let Body::Retracted { target, .. } = &s.event.body {
-            self.by_target.entry(*target).or_default().1.push(s.seq);
-        }
-    }
-
-    /// Looks up the seqs of the events that the corrections among `rows` name.
-    pub fn find_targets(&mut self, ledger: &Ledger, rows: &[Stored]) -> Result<(), CommandError> {
-        let targets = rows.iter().filter_map(|s| target(&s.event.body));
-        self.seqs = ledger.seqs_of(targets)?;
-        Ok(())
+    /// What the corrections index says about `rows`, and the seqs of the events the
+    /// corrections among them name.
+    pub fn for_rows(ledger: &Ledger, rows: &[Stored]) -> Result<Marks, CommandError> {
+        let by_target = ledger
+            .corrections_of(rows.iter().map(|s| s.id))?
+            .into_iter()
+            .map(|(id, c)| (id, (c.amended_by, c.retracted_by)))
+            .collect();
+        let seqs = ledger.seqs_of(rows.iter().filter_map(|s| target(&s.event.body)))?;
+        Ok(Marks { by_target, seqs })
     }
 
     /// The seq of a correction's target as `#N` (its id if it cannot be found).

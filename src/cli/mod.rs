@@ -22,6 +22,7 @@ mod report;
 mod retract;
 mod stats;
 mod streak;
+mod stream;
 mod timeline;
 mod verify;
 

@@ -100,6 +100,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                 "service index",
                 "incidents table",
                 "stream states",
+                "corrections index",
             ]
             .iter()
             .any(|w| p.what.contains(w))

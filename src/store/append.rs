@@ -2,7 +2,7 @@
 //! transaction, so an append is all or nothing and durable once the command returns.
 
 use super::projections::{Projections, load_stream};
-use super::tables::{EVENTS, IDS, META, STREAM_STATE, STREAMS};
+use super::tables::{CORRECTIONS, EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::rules::{self, Standing, StreamState};
 use crate::event::{At, Body, Event, FieldError, Name, Submission, TargetRef};
@@ -197,6 +197,7 @@ struct Writer<'t> {
     events: Table<'t, u64, &'static [u8]>,
     ids: Table<'t, u128, u64>,
     streams: Table<'t, (&'static str, u64), u64>,
+    corrections: Table<'t, (u128, u64), u8>,
     states: Table<'t, &'static str, &'static [u8]>,
     meta: Table<'t, &'static str, &'static [u8]>,
     projections: Projections<'t>,
@@ -220,6 +221,7 @@ impl<'t> Writer<'t> {
             events: txn.open_table(EVENTS)?,
             ids: txn.open_table(IDS)?,
             streams: txn.open_table(STREAMS)?,
+            corrections: txn.open_table(CORRECTIONS)?,
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
             projections: Projections::open(txn)?,
@@ -451,6 +453,10 @@ impl<'t> Writer<'t> {
             seq: stored.seq,
             hash: stored.hash,
         };
+        if let Some((target, kind)) = correction_of(&stored.event) {
+            self.corrections
+                .insert((target.as_u128(), stored.seq), kind)?;
+        }
         let state = rules::apply(state, &stored.event, stored.revision);
         self.touched.insert(key.clone(), state);
         // The standing stays right while an event can change neither when the incident opened
@@ -558,6 +564,16 @@ fn same_content(stored: &Event, new: &Event, actor_given: bool) -> bool {
     let mut new = new.clone();
     new.actor.clone_from(&stored.actor);
     bytes(stored) == bytes(&new)
+}
+
+/// What the corrections index keeps of an event: the target it corrects and how (0 amended,
+/// 1 retracted); `None` for an event that corrects nothing.
+pub(super) fn correction_of(event: &Event) -> Option<(Uuid, u8)> {
+    match &event.body {
+        Body::Amended { target, .. } => Some((*target, 0)),
+        Body::Retracted { target, .. } => Some((*target, 1)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod verify;
 pub use append::{AppendContext, Appended, Line};
 pub use error::{AppendError, LookupError, StoreError};
 pub use projections::Rebuilt;
+pub use query::Corrected;
 pub use record::{Hash, Stored};
 pub use verify::{Depth, Problem, Report};
 

@@ -3,7 +3,7 @@
 //! [`StoreError`]s.
 
 use super::tables::{
-    EVENTS, FORMAT, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
+    CORRECTIONS, EVENTS, FORMAT, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
 use super::{Ledger, StoreError};
 use redb::{
@@ -98,6 +98,7 @@ fn set_up(db: Database, path: &Path) -> Result<Database, StoreError> {
         txn.open_table(INCIDENTS).map_err(|e| storage(path, e))?;
         txn.open_table(SERVICE_INCIDENTS)
             .map_err(|e| storage(path, e))?;
+        txn.open_table(CORRECTIONS).map_err(|e| storage(path, e))?;
     }
     txn.commit().map_err(|e| storage(path, e))?;
     // Closing writes redb's own bookkeeping; on a full disk that fails too.

@@ -2,7 +2,7 @@
 //! write transaction, and `rebuild` drops the tables and folds every stream again. Both go
 //! through [`Projections::refresh`], so a rebuilt ledger equals an incrementally kept one.
 
-use super::tables::{EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
+use super::tables::{CORRECTIONS, EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
 use super::{Ledger, StoreError};
 use crate::event::rules;
 use crate::projection::{Incident, incident};
@@ -126,6 +126,8 @@ impl Ledger {
             txn.delete_table(INCIDENTS).map_err(self.storage())?;
             txn.delete_table(SERVICE_INCIDENTS)
                 .map_err(self.storage())?;
+            txn.delete_table(CORRECTIONS).map_err(self.storage())?;
+            let mut corrections = txn.open_table(CORRECTIONS).map_err(self.storage())?;
             let streams = txn.open_table(STREAMS).map_err(self.storage())?;
             let events = txn.open_table(EVENTS).map_err(self.storage())?;
             let mut states = txn.open_table(STREAM_STATE).map_err(self.storage())?;
@@ -141,6 +143,13 @@ impl Ledger {
             let total = keys.len() as u64;
             for key in keys {
                 let stream = load_stream(&streams, &events, &key).map_err(self.storage())?;
+                for s in &stream {
+                    if let Some((target, kind)) = super::append::correction_of(&s.event) {
+                        corrections
+                            .insert((target.as_u128(), s.seq), kind)
+                            .map_err(self.storage())?;
+                    }
+                }
                 if let Some(state) = state_bytes(&stream).map_err(self.storage())? {
                     states
                         .insert(key.as_str(), state.as_slice())

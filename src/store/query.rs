@@ -2,7 +2,7 @@
 //! read maintained projections and single streams, never the whole log.
 
 use super::projections::load_stream;
-use super::tables::{EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
+use super::tables::{CORRECTIONS, EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
 use super::{Ledger, StoreError};
 use crate::projection::Incident;
 use crate::projection::service::{self, Service};
@@ -101,5 +101,61 @@ impl Ledger {
             names.insert(key.value()[1..].to_string());
         }
         names.into_iter().map(|n| self.service(&n)).collect()
+    }
+}
+
+/// What the corrections index says about one event: the seqs of its amendments and of its
+/// retractions, in log order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Corrected {
+    pub amended_by: Vec<u64>,
+    pub retracted_by: Vec<u64>,
+}
+
+impl Ledger {
+    /// The stored bytes of the events with seqs in `range`, in seq order (a batch of a read
+    /// that streams: the caller lets go of the ledger before writing them out).
+    pub fn raw_range(
+        &self,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let txn = self.read()?;
+        let events = txn.open_table(EVENTS).map_err(self.storage())?;
+        let mut out = Vec::new();
+        for entry in events.range(range).map_err(self.storage())? {
+            let (seq, bytes) = entry.map_err(self.storage())?;
+            out.push((seq.value(), bytes.value().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// The corrections the index holds for each of `ids` (events no correction names are left
+    /// out). A ledger made before the index existed has none until its next write or rebuild.
+    pub fn corrections_of(
+        &self,
+        ids: impl IntoIterator<Item = uuid::Uuid>,
+    ) -> Result<std::collections::HashMap<uuid::Uuid, Corrected>, StoreError> {
+        let txn = self.read()?;
+        let table = match txn.open_table(CORRECTIONS) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Default::default()),
+            Err(e) => return Err(self.storage_error(e)),
+        };
+        let mut out = std::collections::HashMap::new();
+        for id in ids {
+            let key = id.as_u128();
+            for entry in table
+                .range((key, 0)..=(key, u64::MAX))
+                .map_err(self.storage())?
+            {
+                let (k, kind) = entry.map_err(self.storage())?;
+                let c: &mut Corrected = out.entry(id).or_default();
+                match kind.value() {
+                    0 => c.amended_by.push(k.value().1),
+                    _ => c.retracted_by.push(k.value().1),
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -20,3 +20,6 @@ pub const INCIDENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("incide
 /// Projection: (service, incident key) for every service an incident names.
 pub const SERVICE_INCIDENTS: TableDefinition<(&str, &str), ()> =
     TableDefinition::new("service_incidents");
+/// Index: (target id as u128, seq of a correction) → 0 for an amendment, 1 for a retraction.
+/// Lets `log` mark corrected events while it streams, without reading the whole log first.
+pub const CORRECTIONS: TableDefinition<(u128, u64), u8> = TableDefinition::new("corrections");

