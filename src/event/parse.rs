@@ -2,6 +2,7 @@
 
 use super::fields::{Fields, Targets, missing};
 use super::limits;
+use super::rules::Kind;
 use super::target::TargetRef;
 use super::{Body, Event, Problem};
 use serde_json::{Map, Value};
@@ -59,30 +60,6 @@ pub const COMMON_FIELDS: [&str; 8] = [
     "expected_revision",
 ];
 
-/// The fields of each type beyond the common ones; required ones end with `*`.
-pub fn own_fields(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "detected" => &["services*", "source", "level", "title"],
-        "impact_started" => &["services", "title"],
-        "escalated" => &["to*"],
-        "vendor_engaged" => &["vendor*", "ticket", "channel"],
-        "vendor_responded" => &["vendor*", "contact"],
-        "diagnosed" => &["cause"],
-        "impact_changed" => &["services", "level*"],
-        "restore_step" => &["state"],
-        "restored" => &["services", "level"],
-        "reopened" => &["services", "level"],
-        "announced" => &["channel", "audience", "title", "url", "text"],
-        "action_item" => &["owner", "due"],
-        "note" => &["text*"],
-        "maintenance_scheduled" => &["services*", "window_start*", "window_end*", "title"],
-        "service_commissioned" | "service_retired" => &["service*"],
-        "amended" => &["target*", "set*", "reason", "service"],
-        "retracted" => &["target*", "reason", "service"],
-        _ => &[],
-    }
-}
-
 /// Parses one line of JSON Lines input: one JSON object, no key twice (see [`json`]).
 ///
 /// [`json`]: super::json
@@ -123,11 +100,11 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
 
 fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, FieldError> {
     let mut f = Fields::new(map, targets);
-    let ty = f.type_name()?;
+    let ty = f.event_type()?;
     f.reject_unknown(ty)?;
 
-    let service_event = matches!(ty, "service_commissioned" | "service_retired");
-    let correction = matches!(ty, "amended" | "retracted");
+    let service_event = ty.belongs_to() == Some(Kind::Service);
+    let correction = ty.is_correction();
     let incident = f.opt_name("incident")?;
     let service = f.opt_name("service")?;
     match (&incident, &service) {
@@ -158,7 +135,7 @@ fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, F
     let actor = f.opt_text("actor")?;
     let summary = f.opt_line("summary")?;
     let expected_revision = f.opt_count("expected_revision")?;
-    if matches!(ty, "restore_step" | "action_item") && summary.is_none() {
+    if ty.requires_summary() && summary.is_none() {
         return Err(missing("summary", ty));
     }
     let body = f.body(ty)?;
