@@ -10,6 +10,7 @@
 //! left to the command line and the HTTP layer.
 //! Serialising an [`Event`] gives back the JSON fields it was written with.
 
+mod body;
 mod describe;
 mod fields;
 pub mod json;
@@ -18,6 +19,7 @@ mod names;
 pub mod parse;
 mod problem;
 pub mod rules;
+mod suggest;
 pub mod target;
 pub mod time;
 mod type_rules;

@@ -8,6 +8,8 @@ use super::{Body, Event, Problem};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use super::suggest::suggest;
+
 /// What a writer submitted: the event plus the fields that steer the append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
@@ -166,32 +168,6 @@ fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, F
         expected_revision,
         target: f.take_reference(),
     })
-}
-
-/// The closest candidate within a small edit distance, for "did you mean" suggestions.
-pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= if c.len() < 5 { 1 } else { 2 })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(prev + usize::from(ca != *cb));
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -357,14 +333,5 @@ mod tests {
             r#"{"type":"maintenance_scheduled","incident":"m","at":"2011-05-20","services":["mail"],"window_start":"2011-05-30","window_end":"2011-05-28"}"#,
         );
         assert_eq!(e.field, "window_end");
-    }
-
-    #[test]
-    fn suggests_near_names_only() {
-        assert_eq!(
-            suggest("servces", ["services", "source"].into_iter()),
-            Some("services")
-        );
-        assert_eq!(suggest("zzzzzz", ["services", "source"].into_iter()), None);
     }
 }
