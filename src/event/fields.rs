@@ -1,54 +1,17 @@
 //! Reading the fields of one event object, one accessor per kind of value; every error names
 //! its field.
 
-use super::parse::{COMMON_FIELDS, FieldError, own_fields, suggest};
+use super::parse::{COMMON_FIELDS, FieldError, suggest};
 use super::target::TargetRef;
 use super::time::TimeError;
-use super::{At, Body, Channel, Level, Name, Problem, RestoreLevel, Source, StepState, TYPES};
+use super::{At, EventType, Name, Problem, TYPES};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-pub(super) fn missing(field: &str, ty: &str) -> FieldError {
+pub(super) fn missing(field: &str, ty: EventType) -> FieldError {
     FieldError::new(field, format!("required for {ty}"))
 }
-
-const DETECTED_LEVELS: &[(&str, Level)] = &[
-    ("degraded", Level::Degraded),
-    ("partial_outage", Level::PartialOutage),
-    ("major_outage", Level::MajorOutage),
-];
-const IMPACT_LEVELS: &[(&str, Level)] = &[
-    ("operational", Level::Operational),
-    ("degraded", Level::Degraded),
-    ("partial_outage", Level::PartialOutage),
-    ("major_outage", Level::MajorOutage),
-];
-/// The levels an impact can come back at (`reopened`): not `operational`.
-const REOPEN_LEVELS: &[(&str, Level)] = &[
-    ("degraded", Level::Degraded),
-    ("partial_outage", Level::PartialOutage),
-    ("major_outage", Level::MajorOutage),
-];
-const SOURCES: &[(&str, Source)] = &[
-    ("monitoring", Source::Monitoring),
-    ("customer", Source::Customer),
-    ("staff", Source::Staff),
-    ("vendor", Source::Vendor),
-];
-const STEP_STATES: &[(&str, StepState)] =
-    &[("started", StepState::Started), ("done", StepState::Done)];
-const RESTORE_LEVELS: &[(&str, RestoreLevel)] = &[
-    ("partial", RestoreLevel::Partial),
-    ("full", RestoreLevel::Full),
-];
-const CHANNELS: &[(&str, Channel)] = &[
-    ("blog", Channel::Blog),
-    ("twitter", Channel::Twitter),
-    ("status_page", Channel::StatusPage),
-    ("email", Channel::Email),
-    ("other", Channel::Other),
-];
 
 /// How a correction's `target` may be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +48,7 @@ impl Fields {
     /// A correction's `target`. As a reference, the id when it is one, else the nil UUID as a
     /// placeholder until the store resolves the reference kept for
     /// [`Fields::take_reference`].
-    fn target(&mut self, ty: &str) -> Result<Uuid, FieldError> {
+    pub(super) fn target(&mut self, ty: EventType) -> Result<Uuid, FieldError> {
         if self.targets == Targets::Ids {
             return self
                 .opt_uuid("target")?
@@ -130,7 +93,7 @@ impl Fields {
         }
     }
 
-    pub(super) fn type_name(&mut self) -> Result<&'static str, FieldError> {
+    pub(super) fn event_type(&mut self) -> Result<EventType, FieldError> {
         let problem = |suggestion| Problem::EventType { suggestion };
         let Some(value) = self.take("type") else {
             return Err(FieldError::new("type", "required").with_problem(problem(None)));
@@ -141,7 +104,7 @@ impl Fields {
                     .with_problem(problem(None)),
             );
         };
-        match TYPES.iter().find(|t| **t == text) {
+        match EventType::from_name(text) {
             Some(t) => Ok(t),
             None => {
                 let message = format!("unknown event type `{text}`");
@@ -151,8 +114,9 @@ impl Fields {
         }
     }
 
-    pub(super) fn reject_unknown(&self, ty: &'static str) -> Result<(), FieldError> {
-        let own: Vec<&'static str> = own_fields(ty)
+    pub(super) fn reject_unknown(&self, ty: EventType) -> Result<(), FieldError> {
+        let own: Vec<&'static str> = ty
+            .own_fields()
             .iter()
             .map(|f| f.trim_end_matches('*'))
             .collect();
@@ -161,7 +125,7 @@ impl Fields {
             return Ok(());
         };
         let problem = Problem::UnknownField {
-            ty,
+            ty: ty.name(),
             suggestion: suggest(unknown, known()),
             fields: own,
         };
@@ -179,7 +143,7 @@ impl Fields {
         }
     }
 
-    pub(super) fn req_text(&mut self, key: &str, ty: &str) -> Result<String, FieldError> {
+    pub(super) fn req_text(&mut self, key: &str, ty: EventType) -> Result<String, FieldError> {
         self.opt_text(key)?.ok_or_else(|| missing(key, ty))
     }
 
@@ -260,7 +224,7 @@ impl Fields {
         Ok(Some(names))
     }
 
-    pub(super) fn req_names(&mut self, key: &str, ty: &str) -> Result<Vec<Name>, FieldError> {
+    pub(super) fn req_names(&mut self, key: &str, ty: EventType) -> Result<Vec<Name>, FieldError> {
         self.opt_names(key)?.ok_or_else(|| missing(key, ty))
     }
 
@@ -313,118 +277,9 @@ impl Fields {
     pub(super) fn req_enum<T: Copy>(
         &mut self,
         key: &str,
-        ty: &str,
+        ty: EventType,
         values: &[(&str, T)],
     ) -> Result<T, FieldError> {
         self.opt_enum(key, values)?.ok_or_else(|| missing(key, ty))
-    }
-
-    /// Builds the type's body from its own fields. Exhaustive over [`TYPES`].
-    pub(super) fn body(&mut self, ty: &str) -> Result<Body, FieldError> {
-        Ok(match ty {
-            "detected" => Body::Detected {
-                services: self.req_names("services", ty)?,
-                source: self.opt_enum("source", SOURCES)?,
-                level: self.opt_enum("level", DETECTED_LEVELS)?,
-                title: self.opt_text("title")?,
-            },
-            "impact_started" => Body::ImpactStarted {
-                services: self.opt_names("services")?,
-                title: self.opt_text("title")?,
-            },
-            "acknowledged" => Body::Acknowledged {},
-            "escalated" => Body::Escalated {
-                to: self.req_text("to", ty)?,
-            },
-            "vendor_engaged" => Body::VendorEngaged {
-                vendor: self.req_text("vendor", ty)?,
-                ticket: self.opt_text("ticket")?,
-                channel: self.opt_text("channel")?,
-            },
-            "vendor_responded" => Body::VendorResponded {
-                vendor: self.req_text("vendor", ty)?,
-                contact: self.opt_text("contact")?,
-            },
-            "diagnosed" => Body::Diagnosed {
-                cause: self.opt_text("cause")?,
-            },
-            "impact_changed" => Body::ImpactChanged {
-                services: self.opt_names("services")?,
-                level: self.req_enum("level", ty, IMPACT_LEVELS)?,
-            },
-            "restore_step" => Body::RestoreStep {
-                state: self.opt_enum("state", STEP_STATES)?,
-            },
-            "restored" => Body::Restored {
-                services: self.opt_names("services")?,
-                level: self.opt_enum("level", RESTORE_LEVELS)?,
-            },
-            "resolved" => Body::Resolved {},
-            "reopened" => Body::Reopened {
-                services: self.opt_names("services")?,
-                level: self.opt_enum("level", REOPEN_LEVELS)?,
-            },
-            "announced" => Body::Announced {
-                channel: self.opt_enum("channel", CHANNELS)?,
-                audience: self.opt_text("audience")?,
-                title: self.opt_text("title")?,
-                url: self.opt_text("url")?,
-                text: self.opt_text("text")?,
-            },
-            "action_item" => Body::ActionItem {
-                owner: self.opt_text("owner")?,
-                due: self.opt_at("due")?,
-            },
-            "note" => Body::Note {
-                text: self.req_text("text", ty)?,
-            },
-            "maintenance_scheduled" => Body::MaintenanceScheduled {
-                services: self.req_names("services", ty)?,
-                window_start: self
-                    .opt_at("window_start")?
-                    .ok_or_else(|| missing("window_start", ty))?,
-                window_end: self
-                    .opt_at("window_end")?
-                    .ok_or_else(|| missing("window_end", ty))?,
-                title: self.opt_text("title")?,
-            },
-            "maintenance_started" => Body::MaintenanceStarted {},
-            "maintenance_completed" => Body::MaintenanceCompleted {},
-            "maintenance_cancelled" => Body::MaintenanceCancelled {},
-            "service_commissioned" => Body::ServiceCommissioned {},
-            "service_retired" => Body::ServiceRetired {},
-            "amended" => {
-                let target = self.target(ty)?;
-                let set = match self.take("set") {
-                    None => return Err(missing("set", ty)),
-                    Some(Value::Object(m)) if m.is_empty() => {
-                        return Err(FieldError::new("set", "must replace at least one field"));
-                    }
-                    Some(Value::Object(m)) => m,
-                    Some(v) => {
-                        return Err(FieldError::new(
-                            "set",
-                            format!("must be an object of replaced fields, not {v}"),
-                        )
-                        .with_problem(Problem::SetNotAnObject));
-                    }
-                };
-                Body::Amended {
-                    target,
-                    set,
-                    reason: self.opt_text("reason")?,
-                }
-            }
-            "retracted" => Body::Retracted {
-                target: self.target(ty)?,
-                reason: self.opt_text("reason")?,
-            },
-            other => {
-                return Err(FieldError::new(
-                    "type",
-                    format!("unknown event type `{other}`"),
-                ));
-            }
-        })
     }
 }

@@ -1,4 +1,6 @@
-//! Event types: the catalogue of DESIGN section 2 as Rust values (pure, no I/O).
+//! Event types: the catalogue of DESIGN section 2 as Rust values (pure, no I/O). Every rule
+//! about a type (what opens or closes a stream, what may follow a close, its own fields) reads
+//! one table, [`EventType`].
 //!
 //! Input lines are read by the strict JSON reader of [`json`], held to the [`limits`] of new
 //! input, and parsed and checked field by field in [`parse`] (a correction may name its
@@ -8,6 +10,7 @@
 //! left to the command line and the HTTP layer.
 //! Serialising an [`Event`] gives back the JSON fields it was written with.
 
+mod body;
 mod describe;
 mod fields;
 pub mod json;
@@ -16,8 +19,11 @@ mod names;
 pub mod parse;
 mod problem;
 pub mod rules;
+mod suggest;
 pub mod target;
 pub mod time;
+mod type_rules;
+mod types;
 
 pub use describe::word;
 pub use names::Name;
@@ -25,6 +31,8 @@ pub use parse::{FieldError, Submission, parse_input, parse_line};
 pub use problem::Problem;
 pub use target::TargetRef;
 pub use time::At;
+pub use type_rules::NotBefore;
+pub use types::{EventType, TYPES};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -129,6 +137,11 @@ impl Event {
             // The parser guarantees one of the two; an empty name would fail validation.
             (None, None) => Stream::Incident(Name::default()),
         }
+    }
+
+    /// The event's type.
+    pub fn event_type(&self) -> EventType {
+        self.body.event_type()
     }
 
     /// The event type's name, as written in `type`.
@@ -340,62 +353,4 @@ pub enum Body {
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
-}
-
-/// Every event type, in catalogue order.
-pub const TYPES: [&str; 23] = [
-    "detected",
-    "impact_started",
-    "acknowledged",
-    "escalated",
-    "vendor_engaged",
-    "vendor_responded",
-    "diagnosed",
-    "impact_changed",
-    "restore_step",
-    "restored",
-    "resolved",
-    "reopened",
-    "announced",
-    "action_item",
-    "note",
-    "maintenance_scheduled",
-    "maintenance_started",
-    "maintenance_completed",
-    "maintenance_cancelled",
-    "service_commissioned",
-    "service_retired",
-    "amended",
-    "retracted",
-];
-
-impl Body {
-    /// The `type` this body is written with.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Body::Detected { .. } => "detected",
-            Body::ImpactStarted { .. } => "impact_started",
-            Body::Acknowledged {} => "acknowledged",
-            Body::Escalated { .. } => "escalated",
-            Body::VendorEngaged { .. } => "vendor_engaged",
-            Body::VendorResponded { .. } => "vendor_responded",
-            Body::Diagnosed { .. } => "diagnosed",
-            Body::ImpactChanged { .. } => "impact_changed",
-            Body::RestoreStep { .. } => "restore_step",
-            Body::Restored { .. } => "restored",
-            Body::Resolved {} => "resolved",
-            Body::Reopened { .. } => "reopened",
-            Body::Announced { .. } => "announced",
-            Body::ActionItem { .. } => "action_item",
-            Body::Note { .. } => "note",
-            Body::MaintenanceScheduled { .. } => "maintenance_scheduled",
-            Body::MaintenanceStarted {} => "maintenance_started",
-            Body::MaintenanceCompleted {} => "maintenance_completed",
-            Body::MaintenanceCancelled {} => "maintenance_cancelled",
-            Body::ServiceCommissioned {} => "service_commissioned",
-            Body::ServiceRetired {} => "service_retired",
-            Body::Amended { .. } => "amended",
-            Body::Retracted { .. } => "retracted",
-        }
-    }
 }

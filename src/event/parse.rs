@@ -2,10 +2,13 @@
 
 use super::fields::{Fields, Targets, missing};
 use super::limits;
+use super::rules::Kind;
 use super::target::TargetRef;
 use super::{Body, Event, Problem};
 use serde_json::{Map, Value};
 use uuid::Uuid;
+
+pub use super::suggest::suggest;
 
 /// What a writer submitted: the event plus the fields that steer the append.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,30 +62,6 @@ pub const COMMON_FIELDS: [&str; 8] = [
     "expected_revision",
 ];
 
-/// The fields of each type beyond the common ones; required ones end with `*`.
-pub fn own_fields(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "detected" => &["services*", "source", "level", "title"],
-        "impact_started" => &["services", "title"],
-        "escalated" => &["to*"],
-        "vendor_engaged" => &["vendor*", "ticket", "channel"],
-        "vendor_responded" => &["vendor*", "contact"],
-        "diagnosed" => &["cause"],
-        "impact_changed" => &["services", "level*"],
-        "restore_step" => &["state"],
-        "restored" => &["services", "level"],
-        "reopened" => &["services", "level"],
-        "announced" => &["channel", "audience", "title", "url", "text"],
-        "action_item" => &["owner", "due"],
-        "note" => &["text*"],
-        "maintenance_scheduled" => &["services*", "window_start*", "window_end*", "title"],
-        "service_commissioned" | "service_retired" => &["service*"],
-        "amended" => &["target*", "set*", "reason", "service"],
-        "retracted" => &["target*", "reason", "service"],
-        _ => &[],
-    }
-}
-
 /// Parses one line of JSON Lines input: one JSON object, no key twice (see [`json`]).
 ///
 /// [`json`]: super::json
@@ -123,11 +102,11 @@ pub fn parse_object(map: Map<String, Value>) -> Result<Submission, FieldError> {
 
 fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, FieldError> {
     let mut f = Fields::new(map, targets);
-    let ty = f.type_name()?;
+    let ty = f.event_type()?;
     f.reject_unknown(ty)?;
 
-    let service_event = matches!(ty, "service_commissioned" | "service_retired");
-    let correction = matches!(ty, "amended" | "retracted");
+    let service_event = ty.belongs_to() == Some(Kind::Service);
+    let correction = ty.is_correction();
     let incident = f.opt_name("incident")?;
     let service = f.opt_name("service")?;
     match (&incident, &service) {
@@ -158,7 +137,7 @@ fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, F
     let actor = f.opt_text("actor")?;
     let summary = f.opt_line("summary")?;
     let expected_revision = f.opt_count("expected_revision")?;
-    if matches!(ty, "restore_step" | "action_item") && summary.is_none() {
+    if ty.requires_summary() && summary.is_none() {
         return Err(missing("summary", ty));
     }
     let body = f.body(ty)?;
@@ -189,32 +168,6 @@ fn parse_with(map: Map<String, Value>, targets: Targets) -> Result<Submission, F
         expected_revision,
         target: f.take_reference(),
     })
-}
-
-/// The closest candidate within a small edit distance, for "did you mean" suggestions.
-pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= if c.len() < 5 { 1 } else { 2 })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(prev + usize::from(ca != *cb));
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -380,14 +333,5 @@ mod tests {
             r#"{"type":"maintenance_scheduled","incident":"m","at":"2011-05-20","services":["mail"],"window_start":"2011-05-30","window_end":"2011-05-28"}"#,
         );
         assert_eq!(e.field, "window_end");
-    }
-
-    #[test]
-    fn suggests_near_names_only() {
-        assert_eq!(
-            suggest("servces", ["services", "source"].into_iter()),
-            Some("services")
-        );
-        assert_eq!(suggest("zzzzzz", ["services", "source"].into_iter()), None);
     }
 }

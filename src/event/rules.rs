@@ -1,7 +1,7 @@
 //! The append rules that need the ledger's state: what a stream is, whether it is open, and
 //! what a correction may target. Pure: the store passes in what it has looked up.
 
-use super::{At, Body, Event, FieldError, Problem, Stream};
+use super::{At, Body, Event, EventType, FieldError, NotBefore, Problem, Stream};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -22,22 +22,9 @@ pub struct StreamState {
     pub revision: u64,
     /// `at` of the stream's first event.
     pub opened_at: At,
-    /// The type of the event that closed the stream, if one did.
-    pub closed_by: Option<String>,
+    /// The type of the event that closed the stream, if one did (stored as its name).
+    pub closed_by: Option<EventType>,
 }
-
-/// Types that may still be appended to a closed stream, whenever they occurred.
-const AFTER_CLOSE: [&str; 6] = [
-    "announced",
-    "action_item",
-    "note",
-    "amended",
-    "retracted",
-    "reopened",
-];
-
-/// Types that may still be appended to a retired service's stream.
-const AFTER_RETIRED: [&str; 5] = ["announced", "action_item", "note", "amended", "retracted"];
 
 /// An incident as the rules see it, read from the same fold of its *effective* events
 /// (amendments and retractions applied) that every report reads: whatever a report shows about
@@ -51,7 +38,7 @@ pub struct Standing {
     pub detected: Option<At>,
     /// When it was closed (the last `resolved` not followed by a `reopened`, or the end of a
     /// maintenance), and by which type; `None` while it is open.
-    pub closed: Option<(At, &'static str)>,
+    pub closed: Option<(At, EventType)>,
     /// A maintenance's planned window.
     pub window: Option<(At, At)>,
 }
@@ -74,12 +61,13 @@ pub struct Check<'a> {
 /// Checks `event` against its stream as the store found it.
 pub fn check(event: &Event, with: &Check<'_>) -> Result<(), FieldError> {
     let stream = event.stream();
-    let ty = event.type_name();
-    let is_correction = matches!(event.body, Body::Amended { .. } | Body::Retracted { .. });
+    let ty = event.event_type();
     match (&stream, with.state, with.standing) {
         (_, None, _) => check_opening(&stream, event)?,
         // Every event of the incident was retracted: it must be opened again (or corrected).
-        (Stream::Incident(_), Some(_), None) if !is_correction => check_opening(&stream, event)?,
+        (Stream::Incident(_), Some(_), None) if !ty.is_correction() => {
+            check_opening(&stream, event)?;
+        }
         (Stream::Incident(_), Some(_), None) => {}
         (Stream::Incident(_), Some(_), Some(standing)) => {
             check_incident(&stream, standing, event)?;
@@ -114,7 +102,7 @@ pub fn check(event: &Event, with: &Check<'_>) -> Result<(), FieldError> {
 }
 
 fn check_incident(stream: &Stream, standing: &Standing, event: &Event) -> Result<(), FieldError> {
-    let ty = event.type_name();
+    let ty = event.event_type();
     match (standing.closed, &event.body) {
         (None, Body::Reopened { .. }) => {
             return Err(FieldError::new(
@@ -135,9 +123,7 @@ fn check_incident(stream: &Stream, standing: &Standing, event: &Event) -> Result
         }
         // After the close: follow-ups, corrections and `reopened`; anything else only as a
         // late entry, when it occurred at or before the close.
-        (Some((closed, closer)), _)
-            if !AFTER_CLOSE.contains(&ty) && event.at.compare(&closed).is_gt() =>
-        {
+        (Some((closed, closer)), _) if !ty.after_close() && event.at.compare(&closed).is_gt() => {
             return Err(FieldError::new(
                 "type",
                 format!(
@@ -146,7 +132,7 @@ fn check_incident(stream: &Stream, standing: &Standing, event: &Event) -> Result
                 ),
             )
             .with_problem(Problem::ClosedIncident {
-                may_follow: &AFTER_CLOSE,
+                may_follow: EventType::AFTER_CLOSE,
             }));
         }
         _ => {}
@@ -155,37 +141,29 @@ fn check_incident(stream: &Stream, standing: &Standing, event: &Event) -> Result
 }
 
 fn check_service(stream: &Stream, state: &StreamState, event: &Event) -> Result<(), FieldError> {
-    let ty = event.type_name();
-    if let Some(closer) = &state.closed_by
-        && !AFTER_RETIRED.contains(&ty)
+    let ty = event.event_type();
+    if let Some(closer) = state.closed_by
+        && !ty.after_retired()
     {
         return Err(FieldError::new(
             "type",
             format!("{stream} was closed by {closer}; {ty} cannot follow it"),
         )
         .with_problem(Problem::RetiredService {
-            may_follow: &AFTER_RETIRED,
+            may_follow: EventType::AFTER_RETIRED,
         }));
     }
     check_kind(stream, state.kind, event)
 }
 
 fn check_kind(stream: &Stream, kind: Kind, event: &Event) -> Result<(), FieldError> {
-    let ty = event.type_name();
-    let wrong_kind = match opening_kind(event) {
-        Some(Kind::Unplanned) => kind == Kind::Maintenance,
-        Some(Kind::Maintenance) => kind == Kind::Unplanned,
-        _ => match kind {
-            Kind::Unplanned => matches!(
-                event.body,
-                Body::MaintenanceStarted {}
-                    | Body::MaintenanceCompleted {}
-                    | Body::MaintenanceCancelled {}
-            ),
-            Kind::Maintenance => matches!(event.body, Body::Reopened { .. }),
-            Kind::Service => false,
-        },
-    };
+    let ty = event.event_type();
+    // Outage events in a maintenance, or the other way round (service events never reach an
+    // incident stream: the parser sees to that).
+    let wrong_kind = matches!(
+        (ty.belongs_to(), kind),
+        (Some(Kind::Unplanned), Kind::Maintenance) | (Some(Kind::Maintenance), Kind::Unplanned)
+    );
     if wrong_kind {
         let kind = if kind == Kind::Unplanned {
             "an unplanned incident"
@@ -226,19 +204,12 @@ fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), Fie
     let Some(standing) = with.standing else {
         return Ok(());
     };
-    let (bound, what) = match &event.body {
-        Body::Acknowledged {} | Body::Escalated { .. } => match standing.detected {
-            Some(detected) => (detected, "its detection"),
-            None => (standing.opened, "its first event"),
-        },
-        Body::Restored { .. }
-        | Body::Resolved {}
-        | Body::RestoreStep { .. }
-        | Body::VendorResponded { .. }
-        | Body::Diagnosed { .. }
-        | Body::MaintenanceStarted {}
-        | Body::MaintenanceCompleted {} => (standing.opened, "its first event"),
-        _ => return Ok(()),
+    let (bound, what) = match (event.event_type().not_before(), standing.detected) {
+        (Some(NotBefore::Detection), Some(detected)) => (detected, "its detection"),
+        (Some(NotBefore::Detection | NotBefore::FirstEvent), _) => {
+            (standing.opened, "its first event")
+        }
+        (None, _) => return Ok(()),
     };
     if event.at.compare(&bound).is_lt() {
         return Err(FieldError::new(
@@ -269,42 +240,28 @@ fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), Fie
 
 /// The state of a stream after `event` (already checked) is appended at `revision`.
 pub fn apply(state: Option<StreamState>, event: &Event, revision: u64) -> StreamState {
-    apply_parts(state, event.type_name(), event.at, revision)
+    apply_parts(state, event.event_type(), event.at, revision)
 }
 
 /// [`apply`] from just what it reads: the event's type and time (for readers that do not
 /// decode whole events, such as `verify`).
 pub fn apply_parts(
     state: Option<StreamState>,
-    type_name: &str,
+    ty: EventType,
     at: At,
     revision: u64,
 ) -> StreamState {
     let mut state = state.unwrap_or_else(|| StreamState {
-        kind: kind_opened_by(type_name).unwrap_or(Kind::Unplanned),
+        kind: ty.opens().unwrap_or(Kind::Unplanned),
         revision,
         opened_at: at,
         closed_by: None,
     });
     state.revision = revision;
-    let closes = matches!(
-        type_name,
-        "resolved" | "maintenance_completed" | "maintenance_cancelled" | "service_retired"
-    );
-    if closes && state.closed_by.is_none() {
-        state.closed_by = Some(type_name.to_string());
+    if ty.closes() && state.closed_by.is_none() {
+        state.closed_by = Some(ty);
     }
     state
-}
-
-/// The kind of stream an event of this type opens, if it opens one.
-fn kind_opened_by(type_name: &str) -> Option<Kind> {
-    match type_name {
-        "detected" | "impact_started" => Some(Kind::Unplanned),
-        "maintenance_scheduled" => Some(Kind::Maintenance),
-        "service_commissioned" | "service_retired" => Some(Kind::Service),
-        _ => None,
-    }
 }
 
 /// The effective event after applying an amendment's `set` to its target: the target's JSON
@@ -328,18 +285,11 @@ pub fn amend(target: &Event, set: &serde_json::Map<String, Value>) -> Result<Eve
         })
 }
 
-fn opening_kind(event: &Event) -> Option<Kind> {
-    kind_opened_by(event.type_name())
-}
-
 fn check_opening(stream: &Stream, event: &Event) -> Result<(), FieldError> {
-    let ty = event.type_name();
+    let ty = event.event_type();
     match stream {
         Stream::Incident(key)
-            if !matches!(
-                opening_kind(event),
-                Some(Kind::Unplanned | Kind::Maintenance)
-            ) =>
+            if !matches!(ty.opens(), Some(Kind::Unplanned | Kind::Maintenance)) =>
         {
             Err(FieldError::new(
                 "type",
@@ -347,12 +297,10 @@ fn check_opening(stream: &Stream, event: &Event) -> Result<(), FieldError> {
             )
             .with_problem(Problem::NotOpened))
         }
-        Stream::Service(name) if opening_kind(event) != Some(Kind::Service) => {
-            Err(FieldError::new(
-                "service",
-                format!("service {name} has no events to correct"),
-            ))
-        }
+        Stream::Service(name) if ty.opens() != Some(Kind::Service) => Err(FieldError::new(
+            "service",
+            format!("service {name} has no events to correct"),
+        )),
         _ => Ok(()),
     }
 }
@@ -361,7 +309,7 @@ fn check_target<'a>(
     stream: &Stream,
     target: Option<&'a Event>,
     id: &str,
-    ty: &str,
+    ty: EventType,
 ) -> Result<&'a Event, FieldError> {
     let Some(target) = target else {
         return Err(FieldError::new("target", format!("no event has id {id}"))
@@ -374,7 +322,7 @@ fn check_target<'a>(
         )
         .with_problem(Problem::OtherStream));
     }
-    if ty == "amended" && matches!(target.body, Body::Amended { .. } | Body::Retracted { .. }) {
+    if ty == EventType::Amended && target.event_type().is_correction() {
         return Err(FieldError::new(
             "target",
             format!("event {id} is a correction; amend the original event instead"),
@@ -413,10 +361,10 @@ mod tests {
     ) -> Result<(), FieldError> {
         let state = apply(None, open, 0);
         let standing = Standing {
-            kind: kind_opened_by(open.type_name()).unwrap(),
+            kind: open.event_type().opens().unwrap(),
             opened: open.at,
             detected: matches!(open.body, Body::Detected { .. }).then_some(open.at),
-            closed: closed.map(|c| (At::parse(c).unwrap(), "resolved")),
+            closed: closed.map(|c| (At::parse(c).unwrap(), EventType::Resolved)),
             window: None,
         };
         check(
@@ -545,6 +493,19 @@ mod tests {
                 .field,
             "target"
         );
+    }
+
+    #[test]
+    fn a_stream_state_stores_its_closer_by_name() {
+        let state = apply(
+            Some(apply(None, &opened(), 0)),
+            &ev(r#"{"type":"resolved","incident":"i","at":"2011-06-16T07:05:00-04:00"}"#),
+            1,
+        );
+        assert_eq!(state.closed_by, Some(EventType::Resolved));
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["closed_by"], "resolved");
+        assert_eq!(serde_json::from_value::<StreamState>(json).unwrap(), state);
     }
 
     #[test]

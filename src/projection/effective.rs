@@ -1,7 +1,7 @@
 //! Applying corrections: `amended` replaces fields of its target, `retracted` hides it. The log
 //! keeps every original; projections read the effective events.
 
-use crate::event::{At, Body, Event, rules};
+use crate::event::{At, Body, Event, EventType, rules};
 use crate::record::Stored;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -77,7 +77,7 @@ pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
             } => corrections.push(Correction {
                 seq: s.seq,
                 at: s.event.at,
-                kind: "amended",
+                kind: EventType::Amended.name(),
                 target: *target,
                 target_type: types.get(target).copied().unwrap_or("unknown"),
                 fields: set.keys().cloned().collect(),
@@ -87,7 +87,7 @@ pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
             Body::Retracted { target, reason } => corrections.push(Correction {
                 seq: s.seq,
                 at: s.event.at,
-                kind: "retracted",
+                kind: EventType::Retracted.name(),
                 target: *target,
                 target_type: types.get(target).copied().unwrap_or("unknown"),
                 fields: Vec::new(),

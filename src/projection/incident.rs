@@ -4,7 +4,7 @@
 
 use super::effective::{Effective, corrected};
 use crate::event::rules::{Kind, Standing};
-use crate::event::{At, Body, Level, RestoreLevel};
+use crate::event::{At, Body, EventType, Level, RestoreLevel};
 use crate::record::Stored;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -92,9 +92,9 @@ impl Incident {
     /// shows about its state, the rules agree.
     pub fn standing(&self) -> Standing {
         let closer = match (self.kind, self.state) {
-            (Kind::Maintenance, State::Cancelled) => "maintenance_cancelled",
-            (Kind::Maintenance, _) => "maintenance_completed",
-            _ => "resolved",
+            (Kind::Maintenance, State::Cancelled) => EventType::MaintenanceCancelled,
+            (Kind::Maintenance, _) => EventType::MaintenanceCompleted,
+            _ => EventType::Resolved,
         };
         Standing {
             kind: self.kind,

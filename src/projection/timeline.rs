@@ -4,7 +4,7 @@
 use super::effective::{Correction, corrected};
 use super::incident::{Incident, sort_in_time};
 use super::span::Span;
-use crate::event::{Body, Event};
+use crate::event::Event;
 use crate::record::Stored;
 use uuid::Uuid;
 
@@ -33,14 +33,16 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
     let closing_seq = incident.closed.and_then(|closed| {
         events
             .iter()
-            .filter(|e| e.event.at == closed.at && closes(&e.event))
+            .filter(|e| e.event.at == closed.at && e.event.event_type().closes())
             .map(|e| e.seq)
             .max()
     });
     let entries: Vec<Entry> = events
         .into_iter()
         .map(|e| {
-            let late = closing_seq.is_some_and(|c| e.seq > c) && !follow_up(&e.event);
+            // Follow-ups may come after the close anyway: written afterwards, they are not late.
+            let late =
+                closing_seq.is_some_and(|c| e.seq > c) && !e.event.event_type().after_close();
             let at = e.event.stamp();
             let offset = start
                 .as_ref()
@@ -58,25 +60,4 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
         })
         .collect();
     (entries, corrections)
-}
-
-/// Whether the event closes an incident.
-fn closes(event: &Event) -> bool {
-    matches!(
-        event.body,
-        Body::Resolved {} | Body::MaintenanceCompleted {} | Body::MaintenanceCancelled {}
-    )
-}
-
-/// Events that may follow a close anyway: written afterwards, they are not late.
-fn follow_up(event: &Event) -> bool {
-    matches!(
-        event.body,
-        Body::Announced { .. }
-            | Body::ActionItem { .. }
-            | Body::Note { .. }
-            | Body::Reopened { .. }
-            | Body::Amended { .. }
-            | Body::Retracted { .. }
-    )
 }

@@ -461,23 +461,12 @@ impl<'t> Writer<'t> {
         self.touched.insert(key.clone(), state);
         // The standing stays right while an event can change neither when the incident opened
         // nor whether it is closed.
-        let keeps_standing = match (self.standings.get(&key), &stored.event.body) {
-            (
-                Some(Some(standing)),
-                Body::Acknowledged {}
-                | Body::Escalated { .. }
-                | Body::VendorEngaged { .. }
-                | Body::VendorResponded { .. }
-                | Body::Diagnosed { .. }
-                | Body::ImpactChanged { .. }
-                | Body::RestoreStep { .. }
-                | Body::Restored { .. }
-                | Body::Announced { .. }
-                | Body::ActionItem { .. }
-                | Body::Note { .. }
-                | Body::MaintenanceStarted {},
-            ) => stored.event.at.compare(&standing.opened).is_ge(),
-            _ => false,
+        let keeps_standing = match self.standings.get(&key) {
+            Some(Some(standing)) => {
+                stored.event.event_type().keeps_standing()
+                    && stored.event.at.compare(&standing.opened).is_ge()
+            }
+            Some(None) | None => false,
         };
         if !keeps_standing {
             self.standings.remove(&key);
