@@ -16,6 +16,7 @@ mod fold_props;
 mod inert;
 mod input;
 mod projections;
+mod readers;
 mod rules;
 mod schema;
 mod trust;

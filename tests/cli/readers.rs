@@ -1,0 +1,103 @@
+//! Many hands (DESIGN section 3): a reader whose consumer is slow never keeps a writer out.
+
+use crate::common::Env;
+use std::io::Read;
+use std::process::Stdio;
+use std::time::Duration;
+
+/// More events than one read batch (8192), in incidents of 100 notes each.
+fn busy_ledger() -> Env {
+    let env = Env::new();
+    let mut input = String::new();
+    for i in 0..9000 {
+        let incident = format!("i{}", i / 100);
+        let line = if i % 100 == 0 {
+            format!(
+                r#"{{"type":"detected","incident":"{incident}","at":"2026-11-24T03:00:00Z","services":["db"]}}"#
+            )
+        } else {
+            format!(
+                r#"{{"type":"note","incident":"{incident}","at":"2026-11-24T04:00:00Z","text":"step {i}"}}"#
+            )
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    env.append(&input).ok();
+    env
+}
+
+fn reader_left_unread_does_not_block_a_writer(command: &str) {
+    let env = busy_ledger();
+    // Its output (hundreds of KB) fills the pipe, which nobody reads for now.
+    let mut reader = env
+        .command(&[command])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the reader");
+    // Once its first byte arrives it has read the head (its snapshot); then it fills the pipe.
+    let mut stdout = reader.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        reader.try_wait().unwrap().is_none(),
+        "the reader is blocked on its output"
+    );
+    // A writer that waits at most 2 s gets in while the reader is stuck.
+    env.run(&[
+        "--wait",
+        "2",
+        "add",
+        "note",
+        "-i",
+        "i0",
+        "--text",
+        "meanwhile",
+    ])
+    .ok();
+    let mut out = String::from_utf8(first.to_vec()).unwrap();
+    stdout.read_to_string(&mut out).unwrap();
+    assert!(reader.wait().unwrap().success());
+    // The reader's snapshot is the log as it was when it started.
+    assert_eq!(out.lines().count(), 9000, "{command}");
+    assert!(!out.contains("meanwhile"), "{command}");
+}
+
+#[test]
+fn a_slow_log_reader_does_not_block_a_writer() {
+    reader_left_unread_does_not_block_a_writer("log");
+}
+
+#[test]
+fn a_slow_export_reader_does_not_block_a_writer() {
+    reader_left_unread_does_not_block_a_writer("export");
+}
+
+#[test]
+fn log_shows_the_newest_n_and_newest_first() {
+    let env = busy_ledger();
+    let seqs = |args: &[&str]| -> Vec<u64> {
+        env.run(args)
+            .ok()
+            .stdout
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+            .collect()
+    };
+    assert_eq!(seqs(&["log", "-n", "3"]), vec![8998, 8999, 9000]);
+    assert_eq!(
+        seqs(&["log", "-n", "3", "--reverse"]),
+        vec![9000, 8999, 8998]
+    );
+    assert_eq!(seqs(&["log", "--reverse"]).len(), 9000);
+    assert_eq!(seqs(&["log", "--reverse"])[0], 9000);
+    // Across a batch boundary, with a filter: the newest two detections.
+    assert_eq!(
+        seqs(&["log", "-n", "2", "--type", "detected"]),
+        vec![8801, 8901]
+    );
+    assert_eq!(seqs(&["log", "-n", "2", "-i", "i3"]), vec![399, 400]);
+}
