@@ -95,8 +95,13 @@ impl Stored {
 
     /// Reads the fields of a stored object without checking that it is canonical.
     fn decode_fields(bytes: &[u8]) -> Result<Stored, FieldError> {
-        // Repeated members and trailing bytes are refused here already, with their own words.
-        let mut map = crate::event::json::read_object(bytes)?;
+        // serde_json keeps the last of repeated members; `decode` refuses them all the same,
+        // since the bytes would not be the encoding of what was read.
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|e| FieldError::new("-", format!("not valid JSON: {e}")))?;
+        let Value::Object(mut map) = value else {
+            return Err(FieldError::new("-", "expected a JSON object"));
+        };
         let seq = take_u64(&mut map, "seq")?;
         let revision = take_u64(&mut map, "revision")?;
         let recorded_at = match map.remove("recorded_at") {
