@@ -8,6 +8,7 @@ use super::{Context, Format};
 use logbook::event::At;
 use logbook::projection::service::Service;
 use logbook::projection::streak::{self, Streaks};
+use logbook::projection::zone::Zone;
 use logbook::projection::{Incident, Policy};
 use logbook::report::{json, text};
 use logbook::store::Ledger;
@@ -111,6 +112,11 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
+    /// The zone of calendar days: `--tz`, else the offset each time was written in.
+    fn zone(&self) -> Option<&dyn Zone> {
+        self.tz.as_ref().map(|o| o as &dyn Zone)
+    }
+
     /// The streaks of one service, by name ("not found" when logbook knows nothing of it).
     pub fn service(&self, name: &str) -> Result<Streaks, CommandError> {
         let service = self.ledger.service(name)?;
@@ -123,12 +129,12 @@ impl View<'_> {
         let name = service.name.as_str();
         let outages = incidents
             .iter()
-            .filter_map(|i| streak::outage(i, Some(name), &self.policy, self.tz))
+            .filter_map(|i| streak::outage(i, Some(name), &self.policy, self.zone()))
             .collect();
-        let commissioned = service.commissioned.map(|c| streak::day(&c, self.tz));
+        let commissioned = service.commissioned.map(|c| streak::day(&c, self.zone()));
         let as_of = service
             .retired
-            .map_or(self.as_of, |r| streak::day(&r, self.tz).min(self.as_of));
+            .map_or(self.as_of, |r| streak::day(&r, self.zone()).min(self.as_of));
         streak::streaks(commissioned, outages, as_of)
     }
 
@@ -149,7 +155,7 @@ impl View<'_> {
         let commissioned = if services.iter().all(|s| s.commissioned.is_some()) {
             services
                 .iter()
-                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, self.tz)))
+                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, self.zone())))
                 .min()
         } else {
             None
