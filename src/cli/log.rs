@@ -5,6 +5,7 @@ use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
 use logbook::event::{At, Body, Name, TYPES};
+use logbook::projection::zone;
 use logbook::store::{Ledger, Stored};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -33,10 +34,10 @@ pub struct Args {
     /// Only events of this type (repeat for several)
     #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(TYPES))]
     types: Vec<String>,
-    /// Only events that happened on or after this day or time
+    /// Only events that happened on or after this day (in the zone) or time
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
-    /// Only events that happened on or before this day or time
+    /// Only events that happened on or before this day (in the zone) or time
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
 }
@@ -73,7 +74,7 @@ impl Filter {
         })
     }
 
-    fn matches(&self, s: &Stored) -> bool {
+    fn matches(&self, s: &Stored, zone: &dyn zone::Zone) -> bool {
         let e = &s.event;
         self.incident
             .as_ref()
@@ -83,8 +84,12 @@ impl Filter {
                 .as_ref()
                 .is_none_or(|svc| e.services().contains(&svc))
             && (self.types.is_empty() || self.types.iter().any(|t| t == e.type_name()))
-            && self.since.is_none_or(|t| e.at.compare(&t).is_ge())
-            && self.until.is_none_or(|t| e.at.compare(&t).is_le())
+            && self
+                .since
+                .is_none_or(|t| zone::compare(&e.at, &t, zone).is_ge())
+            && self
+                .until
+                .is_none_or(|t| zone::compare(&e.at, &t, zone).is_le())
     }
 }
 
@@ -98,7 +103,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let mut marks = Marks::default();
     let mut keep = |stored: Stored| {
         marks.note(&stored);
-        if filter.matches(&stored) {
+        if filter.matches(&stored, &ctx.zone) {
             rows.push(stored);
         }
         Ok::<_, CommandError>(())

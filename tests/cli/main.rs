@@ -20,3 +20,4 @@ mod rules;
 mod schema;
 mod trust;
 mod verify;
+mod zones;
