@@ -37,7 +37,8 @@ pub struct Args {
     /// Incident key, e.g. 2011-06-16-upstream-routing
     #[arg(long, short)]
     incident: Option<String>,
-    /// When it happened: RFC 3339 with offset, or YYYY-MM-DD [default: now]
+    /// When it happened: RFC 3339 with offset, or YYYY-MM-DD [default: now, in the offset of
+    /// the zone (--tz)]
     #[arg(long)]
     at: Option<String>,
     /// The time is an estimate ("approximately 3PM")
@@ -167,9 +168,11 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
     put("incident", text(&args.incident));
     put(
         "at",
-        Some(Value::String(args.at.clone().unwrap_or_else(|| {
-            format_instant(ctx.now.replace_millisecond(0).unwrap_or(ctx.now))
-        }))),
+        Some(Value::String(
+            args.at
+                .clone()
+                .unwrap_or_else(|| format_instant(ctx.now_in_zone())),
+        )),
     );
     put("approximate", args.approximate.then_some(Value::Bool(true)));
     let service_event = args.kind.starts_with("service_")

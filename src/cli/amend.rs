@@ -66,7 +66,8 @@ pub struct Args {
 /// Flags of `amend` and `retract` about the correction itself.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// When the correction is made: RFC 3339 with offset, or YYYY-MM-DD [default: now]
+    /// When the correction is made: RFC 3339 with offset, or YYYY-MM-DD [default: now, in the
+    /// offset of the zone (--tz)]
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// Your own UUID for the correction, so a retry cannot append it twice
@@ -191,7 +192,7 @@ impl Correction<'_> {
             (None, Some(service)) => object.insert("service".into(), service.as_str().into()),
             (None, None) => None,
         };
-        let now = || format_instant(ctx.now.replace_millisecond(0).unwrap_or(ctx.now));
+        let now = || format_instant(ctx.now_in_zone());
         let at = self.common.at.clone().unwrap_or_else(now);
         object.insert("at".into(), at.into());
         object.insert("target".into(), target.id.to_string().into());

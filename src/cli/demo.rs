@@ -3,9 +3,11 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::streak::View;
+use super::zone::TimeZone;
 use super::{Context, Format};
 use logbook::event::parse_line;
 use logbook::projection::Policy;
+use logbook::projection::zone::{self, Zone};
 use logbook::report::{build, md, text};
 use logbook::store::{Access, AppendError, Ledger, Line};
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         Ledger::create(&path)?
     };
     eprintln!("demo ledger: {}", path.display());
+    // The story's days are those of the blog's zone, whatever the user's (DESIGN section 9).
+    let story = TimeZone::parse(STORY_ZONE)
+        .map_err(|e| CommandError::internal(format!("the demo's zone: {e}")))?;
     let lines = logbook::demo::SONONACO
         .lines()
         .enumerate()
@@ -63,7 +68,7 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let mut events = Vec::new();
     let mut last_day = None;
     ledger.for_each::<CommandError>(|s| {
-        last_day = last_day.max(Some(s.event.at.date()));
+        last_day = last_day.max(Some(zone::day(&s.event.at, &story)));
         events.push(s);
         Ok(())
     })?;
@@ -75,16 +80,19 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     print_rows(out, &text::incidents(&ledger.incidents()?, ctx.now))?;
 
     // The story ends with its newest event: the streaks are as of that day.
-    let as_of = last_day.unwrap_or(ctx.now.date());
+    let as_of = last_day.unwrap_or(story.day_of(ctx.now));
     heading(
         out,
-        &format!("Uptime streaks as of {as_of}, the story's last day"),
+        &format!(
+            "Uptime streaks as of {as_of}, the story's last day, days in {}",
+            story.name()
+        ),
     )?;
     let policy = Policy::default();
     let view = View {
         ledger: &ledger,
         policy,
-        tz: None,
+        zone: &story,
         as_of,
     };
     let (mut board, all) = view.board()?;
@@ -103,6 +111,9 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         path.display()
     ))
 }
+
+/// The zone of the blog the story comes from.
+const STORY_ZONE: &str = "America/New_York";
 
 fn heading(out: &mut Out, title: &str) -> Result<(), CommandError> {
     out.line("")?;

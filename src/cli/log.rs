@@ -6,6 +6,7 @@ use super::output::Out;
 use super::stream::{Batches, Direction};
 use super::{Context, Format};
 use logbook::event::{At, Body, Name, TYPES};
+use logbook::projection::zone;
 use logbook::store::{Ledger, Stored};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -34,10 +35,10 @@ pub struct Args {
     /// Only events of this type (repeat for several)
     #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(TYPES))]
     types: Vec<String>,
-    /// Only events that happened on or after this day or time
+    /// Only events that happened on or after this day (in the zone) or time
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
-    /// Only events that happened on or before this day or time
+    /// Only events that happened on or before this day (in the zone) or time
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
     /// Only the newest N events that match (still oldest first unless --reverse)
@@ -80,7 +81,7 @@ impl Filter {
         })
     }
 
-    fn matches(&self, s: &Stored) -> bool {
+    fn matches(&self, s: &Stored, zone: &dyn zone::Zone) -> bool {
         let e = &s.event;
         self.incident
             .as_ref()
@@ -90,8 +91,12 @@ impl Filter {
                 .as_ref()
                 .is_none_or(|svc| e.services().contains(&svc))
             && (self.types.is_empty() || self.types.iter().any(|t| t == e.type_name()))
-            && self.since.is_none_or(|t| e.at.compare(&t).is_ge())
-            && self.until.is_none_or(|t| e.at.compare(&t).is_le())
+            && self
+                .since
+                .is_none_or(|t| zone::compare(&e.at, &t, zone).is_ge())
+            && self
+                .until
+                .is_none_or(|t| zone::compare(&e.at, &t, zone).is_le())
     }
 }
 
@@ -119,7 +124,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             let mut rows: Vec<Stored> = ledger
                 .stream(key.as_str())?
                 .into_iter()
-                .filter(|s| filter.matches(s))
+                .filter(|s| filter.matches(s, &ctx.zone))
                 .collect();
             if let Some(n) = last {
                 rows.drain(..rows.len().saturating_sub(n));
@@ -153,7 +158,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                             ))
                             .hint("run `logbook verify` to see what is damaged")
                         })?;
-                        if filter.matches(&stored) {
+                        if filter.matches(&stored, &ctx.zone) {
                             rows.push(stored);
                         }
                     }

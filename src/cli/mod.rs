@@ -25,6 +25,7 @@ mod streak;
 mod stream;
 mod timeline;
 mod verify;
+mod zone;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use error::{CommandError, Kind};
@@ -34,6 +35,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use time::OffsetDateTime;
+use zone::TimeZone;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -70,6 +72,11 @@ pub struct Cli {
     /// Who is writing, for events that name no actor [default: $LOGBOOK_ACTOR, else user@host]
     #[arg(long, global = true, value_name = "NAME")]
     actor: Option<String>,
+
+    /// The time zone of calendar days and of "now": an IANA name (Europe/Berlin) or an offset
+    /// (-05:00, +05:30, UTC) [default: $LOGBOOK_TZ, else $TZ, else the system's, else UTC]
+    #[arg(long, global = true, value_name = "ZONE", allow_hyphen_values = true)]
+    tz: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -140,6 +147,8 @@ pub struct Context {
     wait: Duration,
     actor: Option<String>,
     now: OffsetDateTime,
+    /// The zone of calendar days and of "now" (DESIGN section 5, **Zone**).
+    zone: TimeZone,
 }
 
 impl Context {
@@ -192,6 +201,13 @@ impl Context {
             .clone()
             .or_else(|| std::env::var("LOGBOOK_ACTOR").ok())
             .filter(|a| !a.is_empty())
+    }
+
+    /// "Now" as the zone's clock shows it, to the second: the default time of a new event.
+    fn now_in_zone(&self) -> OffsetDateTime {
+        use logbook::projection::zone::Zone;
+        let now = self.zone.local(self.now);
+        now.replace_millisecond(0).unwrap_or(now)
     }
 
     /// Refuses formats a command cannot produce.
@@ -266,6 +282,35 @@ fn now() -> Result<OffsetDateTime, CommandError> {
     }
 }
 
+/// The zone of calendar days and of "now" (DESIGN section 5): `--tz`, else `LOGBOOK_TZ`, else
+/// `TZ` (a zone `TZ` does not name is UTC, as the C library takes it, with a warning), else the
+/// zone `/etc/localtime` names, else UTC. An unknown zone in `--tz` or `LOGBOOK_TZ` is a usage
+/// error.
+#[allow(clippy::disallowed_methods)] // the context reads the environment
+fn zone(flag: Option<&str>) -> Result<TimeZone, CommandError> {
+    if let Some(text) = flag {
+        return TimeZone::parse(text).map_err(|e| zone::usage("--tz", e));
+    }
+    if let Some(text) = std::env::var("LOGBOOK_TZ").ok().filter(|t| !t.is_empty()) {
+        return TimeZone::parse(&text).map_err(|e| zone::usage("LOGBOOK_TZ", e));
+    }
+    // The config file's `timezone` goes here, between LOGBOOK_TZ and TZ, when logbook reads
+    // a config file.
+    if let Some(text) = std::env::var_os("TZ") {
+        let text = text.to_string_lossy();
+        return Ok(TimeZone::from_tz_env(&text).unwrap_or_else(|e| {
+            let clean = logbook::report::inert::terminal;
+            eprintln!("warning: TZ: {}; using UTC", clean(&e.to_string()));
+            eprintln!(
+                "hint: {}; LOGBOOK_TZ or --tz set logbook's alone",
+                zone::hint(&e)
+            );
+            TimeZone::UTC
+        }));
+    }
+    Ok(TimeZone::system().unwrap_or(TimeZone::UTC))
+}
+
 pub fn main() -> ExitCode {
     let parsed = Cli::command().try_get_matches().and_then(|m| {
         // Whether --ledger was typed (not taken from LOGBOOK_LEDGER): the demo writes only
@@ -325,6 +370,7 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         })?,
         actor: cli.actor,
         now: now()?,
+        zone: zone(cli.tz.as_deref())?,
     };
     if let Some(actor) = ctx.named_actor() {
         check_actor(&actor)?;

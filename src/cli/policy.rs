@@ -1,8 +1,7 @@
-//! Flags shared by the commands that compute figures: the policy and the time zone of dates.
+//! Flags shared by the commands that compute figures: the policy.
 
 use super::error::CommandError;
 use logbook::projection::Policy;
-use time::UtcOffset;
 
 /// The policy flags (DESIGN section 4); the defaults are the default policy.
 #[derive(Debug, Clone, clap::Args)]
@@ -32,14 +31,4 @@ impl PolicyArgs {
             include_maintenance: self.include_maintenance,
         })
     }
-}
-
-/// Parses `--tz`: `UTC`, `Z`, or an offset such as `-04:00` / `+05:30`.
-pub fn parse_tz(text: &str) -> Result<UtcOffset, String> {
-    if text.eq_ignore_ascii_case("utc") || text == "Z" {
-        return Ok(UtcOffset::UTC);
-    }
-    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-    UtcOffset::parse(text, format)
-        .map_err(|_| format!("`{text}` is not an offset such as -04:00, +05:30 or UTC"))
 }

@@ -8,19 +8,20 @@ use super::{Context, Format};
 use logbook::event::At;
 use logbook::event::time::format_instant;
 use logbook::projection::Incident;
-use logbook::projection::incident::order_key;
 use logbook::projection::service::Service;
 use logbook::projection::stats::{Period, selected, stats};
+use logbook::projection::zone::Zone;
 use logbook::report::{json, text};
 use std::collections::HashMap;
-use time::{OffsetDateTime, Time, UtcOffset};
+use time::{Duration, OffsetDateTime};
 
 /// Show MTTA, MTTR, MTBF and availability
 ///
 /// Over the unplanned incidents whose impact started in the period: how many, mean time to
 /// acknowledge, mean and median time to restore, mean time between outages, and availability
 /// with the policy's weights (printed beside the figures). The period runs from --since (default:
-/// the first commissioning or impact) to --until (default: now).
+/// the first commissioning or impact) to --until (default: now); a day is a day of the zone
+/// (--tz), and the period is shown in it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook stats
@@ -30,26 +31,34 @@ pub struct Args {
     /// One service (default: every service, and all together)
     #[arg(long, short)]
     service: Option<String>,
-    /// Start of the period (a day or an RFC 3339 time)
+    /// Start of the period (a day in the zone, from its midnight, or an RFC 3339 time)
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
-    /// End of the period (a day, counted whole, or an RFC 3339 time)
+    /// End of the period (a day in the zone, counted whole, or an RFC 3339 time)
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
     #[command(flatten)]
     policy: PolicyArgs,
 }
 
-fn instant(flag: &str, text: &str, end_of_day: bool) -> Result<OffsetDateTime, CommandError> {
+/// A bound of the period, in the zone's offset: an instant as given, or a day of the zone from
+/// its first instant (`end_of_day`: to its last).
+fn instant(
+    flag: &str,
+    text: &str,
+    end_of_day: bool,
+    zone: &dyn Zone,
+) -> Result<OffsetDateTime, CommandError> {
     match At::parse(text) {
-        Some(At::Instant(t)) => Ok(t),
-        Some(At::Day(d)) => Ok(d
-            .with_time(if end_of_day {
-                Time::MAX
+        Some(At::Instant(t)) => Ok(zone.local(t)),
+        Some(At::Day(d)) => {
+            let (start, next) = zone.day_bounds(d);
+            Ok(if end_of_day {
+                zone.local(next - Duration::NANOSECOND)
             } else {
-                Time::MIDNIGHT
+                start
             })
-            .assume_utc()),
+        }
         None => Err(CommandError::usage(format!(
             "{flag}: `{text}` is not a date or an RFC 3339 time"
         ))
@@ -73,14 +82,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let until = args
         .until
         .as_deref()
-        .map(|t| instant("--until", t, true))
+        .map(|t| instant("--until", t, true, &ctx.zone))
         .transpose()?
-        .unwrap_or(ctx.now);
+        .unwrap_or(ctx.zone.local(ctx.now));
     let since = match args.since.as_deref() {
-        Some(t) => instant("--since", t, false)?,
+        Some(t) => instant("--since", t, false, &ctx.zone)?,
         // With nothing before the end of the period (an incident dated in the future), the
         // period is empty: figures are unknown, not a usage error.
-        None => earliest(&services, &incidents)
+        None => earliest(&services, &incidents, &ctx.zone)
             .filter(|e| *e <= until)
             .unwrap_or(until),
     };
@@ -124,6 +133,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         value["period"] =
             serde_json::json!({ "since": format_instant(since), "until": format_instant(until) });
         value["policy"] = json::policy(&policy);
+        value["tz"] = ctx.zone.name().into();
         if args.service.is_none() {
             value["services"] = per_service
                 .iter()
@@ -133,9 +143,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         return out.json(&value);
     }
     out.line(format!(
-        "Stats from {} to {}",
+        "Stats from {} to {}, times in {}",
         format_instant(since),
-        format_instant(until)
+        format_instant(until),
+        ctx.zone.name()
     ))?;
     out.line("")?;
     let mut rows = per_service;
@@ -153,17 +164,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     ))
 }
 
-/// The start of the record: the first commissioning or impact among `services`.
-fn earliest(services: &[Service], incidents: &[Incident]) -> Option<OffsetDateTime> {
+/// The start of the record: the first commissioning or impact among `services` (a day known
+/// only as a day from its first instant in the zone).
+fn earliest(
+    services: &[Service],
+    incidents: &[Incident],
+    zone: &dyn Zone,
+) -> Option<OffsetDateTime> {
     let impacts = incidents
         .iter()
         .map(|i| i.impact_start.unwrap_or(i.opened).at);
     let commissionings = services.iter().filter_map(|s| s.commissioned.map(|c| c.at));
     impacts
         .chain(commissionings)
-        .min_by_key(|a| order_key(a, UtcOffset::UTC))
         .map(|a| match a {
-            At::Instant(t) => t,
-            At::Day(d) => d.midnight().assume_utc(),
+            At::Instant(t) => zone.local(t),
+            At::Day(d) => zone.start_of(d),
         })
+        .min()
 }

@@ -3,20 +3,21 @@
 
 use super::error::CommandError;
 use super::output::Out;
-use super::policy::{PolicyArgs, parse_tz};
+use super::policy::PolicyArgs;
 use super::{Context, Format};
 use logbook::event::At;
 use logbook::projection::service::Service;
 use logbook::projection::streak::{self, Streaks};
+use logbook::projection::zone::{self, Zone};
 use logbook::projection::{Incident, Policy};
 use logbook::report::{json, text};
 use logbook::store::Ledger;
-use time::{Date, UtcOffset};
+use time::Date;
 
 /// Show uptime streaks: days since the last outage, and the record
 ///
 /// A run is the number of calendar days from the end of one outage (or the service's
-/// commissioning) to the start of the next (or the as-of date). Only unplanned incidents that
+/// commissioning) to the start of the next (or the as-of date), days of the zone (--tz). Only unplanned incidents that
 /// reached partial_outage or major_outage break a run; degraded service and maintenance do not
 /// (change that with the policy flags). The current run counts toward the record.
 #[derive(Debug, clap::Args)]
@@ -28,15 +29,12 @@ pub struct Args {
     /// One service (default: a board of every service, and all of them together)
     #[arg(long, short)]
     service: Option<String>,
-    /// Answer for this day instead of today
+    /// Answer for this day (in the zone) instead of today
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// Show at most N runs
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
-    /// Take calendar days in this offset (default: the offset each time was written in)
-    #[arg(long, value_name = "OFFSET", value_parser = parse_tz)]
-    tz: Option<UtcOffset>,
     #[command(flatten)]
     policy: PolicyArgs,
 }
@@ -45,42 +43,44 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let policy = args.policy.policy()?;
     let as_of = match &args.as_of {
-        Some(text) => At::parse(text).map(|a| a.date()).ok_or_else(|| {
-            CommandError::usage(format!("--as-of: `{text}` is not a date"))
-                .hint("e.g. --as-of 2011-12-28")
-        })?,
-        None => ctx
-            .now
-            .checked_to_offset(args.tz.unwrap_or(UtcOffset::UTC))
-            .unwrap_or(ctx.now)
-            .date(),
+        Some(text) => At::parse(text)
+            .map(|a| zone::day(&a, &ctx.zone))
+            .ok_or_else(|| {
+                CommandError::usage(format!("--as-of: `{text}` is not a date"))
+                    .hint("e.g. --as-of 2011-12-28")
+            })?,
+        None => ctx.zone.day_of(ctx.now),
     };
     let ledger = ctx.open()?;
     let view = View {
         ledger: &ledger,
         policy,
-        tz: args.tz,
+        zone: &ctx.zone,
         as_of,
+    };
+    let tz = ctx.zone.name();
+    // Each object names the zone its days are in (JSON `tz`).
+    let json = |service: Option<&str>, s: &Streaks| {
+        let mut value = json::streaks(service, s, args.top, &policy);
+        value["tz"] = tz.as_str().into();
+        value
     };
     if let Some(service) = &args.service {
         let streaks = view.service(service)?;
         if format == Format::Json {
-            return out.json(&json::streaks(Some(service), &streaks, args.top, &policy));
+            return out.json(&json(Some(service), &streaks));
         }
-        return print_service(service, &streaks, args.top, &policy, out);
+        return print_service(service, &streaks, args.top, &policy, &tz, out);
     }
     let (board, all) = view.board()?;
     if format == Format::Json {
-        let mut value = json::streaks(None, &all, args.top, &policy);
-        value["services"] = board
-            .iter()
-            .map(|(name, s)| json::streaks(Some(name), s, args.top, &policy))
-            .collect();
+        let mut value = json(None, &all);
+        value["services"] = board.iter().map(|(name, s)| json(Some(name), s)).collect();
         return out.json(&value);
     }
     let mut rows = board;
     rows.push(("all services".to_string(), all));
-    out.line(format!("Uptime streaks as of {as_of}"))?;
+    out.line(format!("Uptime streaks as of {as_of}, days in {tz}"))?;
     out.line("")?;
     out.table(&text::board(&rows))?;
     out.line("")?;
@@ -102,11 +102,11 @@ pub fn require_known(
     Ok(())
 }
 
-/// Computes streaks from the projections.
+/// Computes streaks from the projections, by calendar day in `zone`.
 pub struct View<'a> {
     pub ledger: &'a Ledger,
     pub policy: Policy,
-    pub tz: Option<UtcOffset>,
+    pub zone: &'a dyn Zone,
     pub as_of: Date,
 }
 
@@ -123,12 +123,14 @@ impl View<'_> {
         let name = service.name.as_str();
         let outages = incidents
             .iter()
-            .filter_map(|i| streak::outage(i, Some(name), &self.policy, self.tz))
+            .filter_map(|i| streak::outage(i, Some(name), &self.policy, Some(self.zone)))
             .collect();
-        let commissioned = service.commissioned.map(|c| streak::day(&c, self.tz));
-        let as_of = service
-            .retired
-            .map_or(self.as_of, |r| streak::day(&r, self.tz).min(self.as_of));
+        let commissioned = service
+            .commissioned
+            .map(|c| streak::day(&c, Some(self.zone)));
+        let as_of = service.retired.map_or(self.as_of, |r| {
+            streak::day(&r, Some(self.zone)).min(self.as_of)
+        });
         streak::streaks(commissioned, outages, as_of)
     }
 
@@ -149,7 +151,7 @@ impl View<'_> {
         let commissioned = if services.iter().all(|s| s.commissioned.is_some()) {
             services
                 .iter()
-                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, self.tz)))
+                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, Some(self.zone))))
                 .min()
         } else {
             None
@@ -163,9 +165,10 @@ fn print_service(
     s: &Streaks,
     top: usize,
     policy: &Policy,
+    tz: &str,
     out: &mut Out,
 ) -> Result<(), CommandError> {
-    out.line(format!("{name}, as of {}", s.as_of))?;
+    out.line(format!("{name}, as of {}, days in {tz}", s.as_of))?;
     let last = s
         .outages
         .iter()

@@ -11,6 +11,7 @@ pub mod span;
 pub mod stats;
 pub mod streak;
 pub mod timeline;
+pub mod zone;
 
 pub use effective::{Correction, Effective, corrected};
 pub use incident::{Incident, Interval, Stamp, State};

@@ -31,7 +31,8 @@ pub struct Stats {
     pub unmeasured_outages: u64,
 }
 
-/// The period figures are computed over.
+/// The period figures are computed over. The command line gives both ends in the zone's
+/// offsets, so that a time known only to its day is read as that day of the zone.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Period {
     pub since: OffsetDateTime,
@@ -63,7 +64,7 @@ pub fn selected(
     let kind_ok = incident.kind == Kind::Unplanned || policy.include_maintenance;
     let service_ok = service.is_none_or(|s| incident.services.iter().any(|x| x == s));
     let start = start(incident).at;
-    let in_period = order_key(&start, UtcOffset::UTC) <= period.until.unix_timestamp_nanos()
+    let in_period = order_key(&start, period.until.offset()) <= period.until.unix_timestamp_nanos()
         && start.compare(&At::Instant(period.since)).is_ge();
     kind_ok && service_ok && in_period
 }

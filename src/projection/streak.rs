@@ -3,9 +3,9 @@
 
 use super::incident::{Incident, Stamp};
 use super::policy::Policy;
-use crate::event::At;
+use super::zone::{self, Zone};
 use crate::event::rules::Kind;
-use time::{Date, UtcOffset};
+use time::Date;
 
 /// One outage of a service, by calendar day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,20 +40,22 @@ pub struct Streaks {
     pub ongoing: bool,
 }
 
-/// The calendar day of a time: in the offset it was written in, or in `tz`.
-pub fn day(stamp: &Stamp, tz: Option<UtcOffset>) -> Date {
-    match (stamp.at, tz) {
-        (At::Instant(t), Some(tz)) => t.checked_to_offset(tz).unwrap_or(t).date(),
-        (at, _) => at.date(),
+/// The calendar day of a time: in `zone` (the command line always names one), else in the
+/// offset it was written in.
+pub fn day(stamp: &Stamp, zone: Option<&dyn Zone>) -> Date {
+    match zone {
+        Some(zone) => zone::day(&stamp.at, zone),
+        None => stamp.at.date(),
     }
 }
 
-/// The outage `incident` was for `service` under `policy` (`None`: it was not an outage).
+/// The outage `incident` was for `service` under `policy`, by calendar day in `zone`
+/// (`None`: it was not an outage).
 pub fn outage(
     incident: &Incident,
     service: Option<&str>,
     policy: &Policy,
-    tz: Option<UtcOffset>,
+    zone: Option<&dyn Zone>,
 ) -> Option<Outage> {
     if incident.kind == Kind::Maintenance && !policy.include_maintenance {
         return None;
@@ -63,13 +65,13 @@ pub fn outage(
         .iter()
         .filter(|i| service.is_none_or(|s| i.service == s) && policy.is_outage(i.level))
         .collect();
-    let start = down.iter().map(|i| day(&i.from, tz)).min()?;
+    let start = down.iter().map(|i| day(&i.from, zone)).min()?;
     let end = if down.iter().any(|i| i.to.is_none()) {
         None
     } else {
         down.iter()
             .filter_map(|i| i.to.as_ref())
-            .map(|t| day(t, tz))
+            .map(|t| day(t, zone))
             .max()
     };
     Some(Outage {

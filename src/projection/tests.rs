@@ -954,7 +954,7 @@ fn a_tz_changes_the_day_an_outage_starts_on() {
         (date!(2011 - 06 - 16), Some(date!(2011 - 06 - 16)))
     );
     // 02:00Z and 03:00Z are 22:00 and 23:00 on the 15th at -04:00.
-    let edt = streak::outage(&incidents[0], Some("dns"), &policy, Some(offset!(-4))).unwrap();
+    let edt = streak::outage(&incidents[0], Some("dns"), &policy, Some(&offset!(-4))).unwrap();
     assert_eq!(
         (edt.start, edt.end),
         (date!(2011 - 06 - 15), Some(date!(2011 - 06 - 15)))

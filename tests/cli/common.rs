@@ -107,6 +107,9 @@ impl Env {
             .env("LOGBOOK_LEDGER", &self.ledger)
             .env("LOGBOOK_NOW", NOW)
             .env("LOGBOOK_ACTOR", "tester")
+            // Days in UTC whatever this machine's /etc/localtime says; a test that wants
+            // another zone sets TZ, LOGBOOK_TZ or --tz itself.
+            .env("TZ", "UTC")
             .env("NO_COLOR", "1")
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .current_dir(self.dir.path());

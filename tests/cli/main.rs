@@ -21,3 +21,4 @@ mod rules;
 mod schema;
 mod trust;
 mod verify;
+mod zones;
