@@ -37,9 +37,9 @@ pub struct Args {
     /// Incident key, e.g. 2011-06-16-upstream-routing
     #[arg(long, short)]
     incident: Option<String>,
-    /// When it happened: RFC 3339 with offset, or YYYY-MM-DD [default: now, in the offset of
-    /// the zone (--tz)]
-    #[arg(long)]
+    /// When it happened: RFC 3339 or YYYY-MM-DD, or in the zone (--tz) "2026-11-28 02:10",
+    /// "14:00", "yesterday 14:00", "-15m" [default: now, in the zone's offset]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     at: Option<String>,
     /// The time is an estimate ("approximately 3PM")
     #[arg(long)]
@@ -166,13 +166,22 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
     let text = |v: &Option<String>| v.clone().map(Value::String);
     put("type", Some(Value::String(args.kind.clone())));
     put("incident", text(&args.incident));
+    // Times as people type them (no seconds, no offset, `-15m`), read in the zone.
+    let time = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|t| super::when::at(t, flag, &ctx.zone, ctx.now))
+            .transpose()
+    };
+    let at = time("--at", &args.at)?.unwrap_or_else(|| format_instant(ctx.now_in_zone()));
+    put("at", Some(Value::String(at)));
+    put("due", time("--due", &args.due)?.map(Value::String));
     put(
-        "at",
-        Some(Value::String(
-            args.at
-                .clone()
-                .unwrap_or_else(|| format_instant(ctx.now_in_zone())),
-        )),
+        "window_start",
+        time("--window-start", &args.window_start)?.map(Value::String),
+    );
+    put(
+        "window_end",
+        time("--window-end", &args.window_end)?.map(Value::String),
     );
     put("approximate", args.approximate.then_some(Value::Bool(true)));
     let service_event = args.kind.starts_with("service_")
@@ -220,9 +229,6 @@ fn to_object(args: &Args, ctx: &Context) -> Result<Map<String, Value>, CommandEr
         ("url", &args.url),
         ("text", &args.text),
         ("owner", &args.owner),
-        ("due", &args.due),
-        ("window_start", &args.window_start),
-        ("window_end", &args.window_end),
         ("target", &args.target),
         ("reason", &args.reason),
     ] {

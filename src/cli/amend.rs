@@ -37,8 +37,9 @@ pub struct Args {
     /// Why the event is corrected
     #[arg(long)]
     reason: String,
-    /// The event's new time: RFC 3339 with offset, or YYYY-MM-DD
-    #[arg(long, value_name = "TIME")]
+    /// The event's new time: RFC 3339 or YYYY-MM-DD, or in the zone "2026-11-28 02:10", "14:00",
+    /// "yesterday 14:00", "-15m"
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     set_at: Option<String>,
     /// Whether the event's time is an estimate
     #[arg(long, value_name = "true|false")]
@@ -66,9 +67,8 @@ pub struct Args {
 /// Flags of `amend` and `retract` about the correction itself.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// When the correction is made: RFC 3339 with offset, or YYYY-MM-DD [default: now, in the
-    /// offset of the zone (--tz)]
-    #[arg(long, value_name = "TIME")]
+    /// When the correction is made, as --set-at takes it [default: now, in the zone's offset]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     at: Option<String>,
     /// Your own UUID for the correction, so a retry cannot append it twice
     #[arg(long, value_name = "UUID")]
@@ -80,7 +80,7 @@ pub struct Common {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
-    let (set, flags) = new_values(&args)?;
+    let (set, flags) = new_values(&args, ctx)?;
     let fields = Map::from_iter([("set".to_string(), Value::Object(set))]);
     let correction = Correction {
         kind: "amended",
@@ -101,7 +101,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
 type Values = (Map<String, Value>, Vec<(String, &'static str)>);
 
 /// The new values of `--set` and the `--set-FIELD` flags, each field given once.
-fn new_values(args: &Args) -> Result<Values, CommandError> {
+fn new_values(args: &Args, ctx: &Context) -> Result<Values, CommandError> {
     let mut set = match &args.set {
         None => Map::new(),
         Some(json) => read_object(json.as_bytes()).map_err(|e| {
@@ -123,8 +123,14 @@ fn new_values(args: &Args) -> Result<Values, CommandError> {
         )
     });
     let text = |v: &Option<String>| v.clone().map(Value::String);
+    let set_at = args
+        .set_at
+        .as_deref()
+        .map(|t| super::when::at(t, "--set-at", &ctx.zone, ctx.now))
+        .transpose()?
+        .map(Value::String);
     let flagged = [
-        ("at", "--set-at", text(&args.set_at)),
+        ("at", "--set-at", set_at),
         (
             "approximate",
             "--set-approximate",
@@ -192,8 +198,10 @@ impl Correction<'_> {
             (None, Some(service)) => object.insert("service".into(), service.as_str().into()),
             (None, None) => None,
         };
-        let now = || format_instant(ctx.now_in_zone());
-        let at = self.common.at.clone().unwrap_or_else(now);
+        let at = match &self.common.at {
+            Some(text) => super::when::at(text, "--at", &ctx.zone, ctx.now)?,
+            None => format_instant(ctx.now_in_zone()),
+        };
         object.insert("at".into(), at.into());
         object.insert("target".into(), target.id.to_string().into());
         object.extend(self.fields);

@@ -34,7 +34,9 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         _ => temporary()?,
     };
     let ledger = if path.exists() {
-        Ledger::open(&path, ctx.wait, Access::Write)?
+        let ledger = Ledger::open(&path, ctx.wait, Access::Write)?;
+        refuse_other_events(&ledger)?;
+        ledger
     } else {
         Ledger::create(&path)?
     };
@@ -119,6 +121,30 @@ fn heading(out: &mut Out, title: &str) -> Result<(), CommandError> {
     out.line("")?;
     out.line(format!("== {title} =="))?;
     out.line("")
+}
+
+/// The demo writes only into an empty ledger or one that holds the demo: never 44 story events
+/// into a real ledger, where they would stay for good.
+fn refuse_other_events(ledger: &Ledger) -> Result<(), CommandError> {
+    let demo: std::collections::HashSet<uuid::Uuid> = logbook::demo::SONONACO
+        .lines()
+        .filter_map(|l| parse_line(l).ok()?.id)
+        .collect();
+    let mut other = None;
+    ledger.for_each::<CommandError>(|s| {
+        if other.is_none() && !demo.contains(&s.id) {
+            other = Some(s.seq);
+        }
+        Ok(())
+    })?;
+    match other {
+        None => Ok(()),
+        Some(seq) => Err(CommandError::rejected(format!(
+            "ledger {} holds events that are not the demo's (seq {seq} is one)",
+            ledger.path().display()
+        ))
+        .hint("the demo writes only into a new ledger or one that holds the demo alone: give --ledger a new path, or leave it out")),
+    }
 }
 
 fn print_rows(out: &mut Out, rows: &[Vec<String>]) -> Result<(), CommandError> {

@@ -25,6 +25,7 @@ mod streak;
 mod stream;
 mod timeline;
 mod verify;
+mod when;
 mod zone;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};

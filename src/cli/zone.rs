@@ -107,6 +107,39 @@ impl TimeZone {
     }
 }
 
+impl TimeZone {
+    /// The instant a clock time in this zone means; refused where the clock skips it (a gap)
+    /// or shows it twice (a fold), since either reading would be a guess.
+    pub fn resolve(&self, local: time::PrimitiveDateTime) -> Result<OffsetDateTime, String> {
+        let tz = match self {
+            TimeZone::Fixed(o) => return Ok(local.assume_offset(*o)),
+            TimeZone::Named { tz, .. } => tz,
+        };
+        let civil = jiff::civil::DateTime::new(
+            local.year() as i16,
+            u8::from(local.month()) as i8,
+            local.day() as i8,
+            local.hour() as i8,
+            local.minute() as i8,
+            local.second() as i8,
+            0,
+        )
+        .map_err(|_| "is out of range".to_string())?;
+        let ambiguous = tz.to_ambiguous_timestamp(civil);
+        if ambiguous.is_ambiguous() {
+            return Err(format!(
+                "happens twice or not at all in {} (the clock changes): write its offset",
+                self.name()
+            ));
+        }
+        ambiguous
+            .unambiguous()
+            .ok()
+            .and_then(|ts| OffsetDateTime::from_unix_timestamp(ts.as_second()).ok())
+            .ok_or_else(|| "is out of range".to_string())
+    }
+}
+
 impl Zone for TimeZone {
     fn offset_at(&self, t: OffsetDateTime) -> UtcOffset {
         match self {

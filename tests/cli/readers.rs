@@ -101,3 +101,30 @@ fn log_shows_the_newest_n_and_newest_first() {
     );
     assert_eq!(seqs(&["log", "-n", "2", "-i", "i3"]), vec![399, 400]);
 }
+
+#[test]
+fn init_exist_ok_and_the_demo_guard() {
+    let env = crate::common::Env::new();
+    let run = env.run(&["init", "--exist-ok", "--format", "json"]).ok();
+    assert_eq!(run.json_lines()[0]["created"], false);
+    env.run(&["init"]).code(1);
+    // Not a ledger: --exist-ok does not vouch for it.
+    let other = env.write("notes.txt", "hello");
+    let run = env.run(&["--ledger", crate::common::s(&other), "init", "--exist-ok"]);
+    assert_eq!(run.code, 3, "{run}");
+    // The demo never writes its story into a ledger that holds anything else.
+    env.run(&["add", "detected", "-i", "mine", "--service", "db"])
+        .ok();
+    let run = env
+        .run(&["--ledger", crate::common::s(&env.ledger), "demo"])
+        .code(1);
+    assert!(
+        run.stderr.contains("not the demo's (seq 1 is one)"),
+        "{run}"
+    );
+    assert_eq!(env.export().lines().count(), 1);
+    // Its own ledger it may run again.
+    let demo = env.path("demo.redb");
+    env.run(&["--ledger", crate::common::s(&demo), "demo"]).ok();
+    env.run(&["--ledger", crate::common::s(&demo), "demo"]).ok();
+}

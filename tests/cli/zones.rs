@@ -312,3 +312,43 @@ fn the_demo_keeps_new_york_days_whatever_the_zone() {
         "{tokyo}"
     );
 }
+
+#[test]
+fn at_takes_times_as_people_type_them_in_the_zone() {
+    let env = Env::new();
+    let berlin = [("TZ", "Europe/Berlin")];
+    let add = |at: &str| {
+        run_env(
+            &env,
+            &berlin,
+            &["add", "note", "-i", "db", "--text", "t", "--at", at],
+        )
+    };
+    run_env(
+        &env,
+        &berlin,
+        &[
+            "add",
+            "detected",
+            "-i",
+            "db",
+            "--service",
+            "db",
+            "--at",
+            "2026-11-20T02:10+01:00",
+        ],
+    )
+    .ok();
+    assert_eq!(last_at(&env), "2026-11-20T02:10:00+01:00");
+    add("2026-11-20 03:15").ok();
+    assert_eq!(last_at(&env), "2026-11-20T03:15:00+01:00");
+    add("-15m").ok();
+    assert_eq!(last_at(&env), "2026-11-25T12:45:00+01:00");
+    // 02:30 on the night the clocks go back happens twice in Berlin: the offset must be said.
+    let run = add("2026-10-25 02:30").code(1);
+    assert!(
+        run.stderr
+            .contains("--at: `2026-10-25 02:30` happens twice"),
+        "{run}"
+    );
+}
