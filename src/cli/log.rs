@@ -29,7 +29,7 @@ pub struct Args {
     /// Only this incident
     #[arg(long, short)]
     incident: Option<String>,
-    /// Only events naming this service
+    /// Only this service: every event of the incidents that affect it, and its own history
     #[arg(long, short)]
     service: Option<String>,
     /// Only events of this type (repeat for several)
@@ -52,6 +52,8 @@ pub struct Args {
 struct Filter {
     incident: Option<Name>,
     service: Option<Name>,
+    /// The incidents that name the service (filled in from the ledger before reading).
+    incidents_of_service: std::collections::HashSet<String>,
     types: Vec<String>,
     since: Option<At>,
     until: Option<At>,
@@ -75,6 +77,7 @@ impl Filter {
         Ok(Filter {
             incident: name("--incident", args.incident)?,
             service: name("--service", args.service)?,
+            incidents_of_service: Default::default(),
             types: args.types,
             since: time("--since", args.since)?,
             until: time("--until", args.until)?,
@@ -86,10 +89,12 @@ impl Filter {
         self.incident
             .as_ref()
             .is_none_or(|k| e.incident.as_ref() == Some(k))
-            && self
-                .service
-                .as_ref()
-                .is_none_or(|svc| e.services().contains(&svc))
+            && self.service.as_ref().is_none_or(|svc| {
+                e.services().contains(&svc)
+                    || e.incident
+                        .as_ref()
+                        .is_some_and(|k| self.incidents_of_service.contains(k.as_str()))
+            })
             && (self.types.is_empty() || self.types.iter().any(|t| t == e.type_name()))
             && self
                 .since
@@ -103,7 +108,15 @@ impl Filter {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let (last, reverse) = (args.last, args.reverse);
-    let filter = Filter::new(args)?;
+    let mut filter = Filter::new(args)?;
+    if let Some(service) = &filter.service {
+        filter.incidents_of_service = ctx
+            .open()?
+            .incidents_of(service.as_str())?
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
+    }
     let mut shown = 0usize;
     let mut show = |rows: Vec<Stored>, marks: &Marks, out: &mut Out| {
         shown += rows.len();
