@@ -9,7 +9,9 @@ use logbook::event::At;
 use logbook::event::time::format_instant;
 use logbook::projection::Incident;
 use logbook::projection::service::Service;
-use logbook::projection::stats::{Period, selected, stats};
+use logbook::projection::stats::{
+    AVAILABILITY_RULE, Life, MTBF_RULE, Period, lives, selected, stats,
+};
 use logbook::projection::zone::Zone;
 use logbook::report::{json, text};
 use std::collections::HashMap;
@@ -108,6 +110,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             by_service.entry(s.as_str()).or_default().push(i);
         }
     }
+    // The part of the period each service existed: availability counts only that.
+    let all: Vec<&Incident> = incidents.iter().collect();
+    let lives = lives(&services, &all, &period, args.since.is_some(), &ctx.zone);
     let figures = |service: Option<&str>| {
         let pool: Vec<&Incident> = match service {
             Some(s) => by_service.get(s).cloned().unwrap_or_default(),
@@ -117,8 +122,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .into_iter()
             .filter(|i| selected(i, service, &period, &policy))
             .collect();
-        let names: Vec<String> = service.map_or(names.clone(), |s| vec![s.to_string()]);
-        stats(&chosen, &names, &period, &policy, ctx.now)
+        let lives: Vec<Life> = lives
+            .iter()
+            .filter(|l| service.is_none_or(|s| l.service == s))
+            .cloned()
+            .collect();
+        stats(&chosen, &lives, &period, &policy, ctx.now)
     };
     let overall = figures(args.service.as_deref());
     let per_service: Vec<(String, _)> = match &args.service {
@@ -133,6 +142,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         value["period"] =
             serde_json::json!({ "since": format_instant(since), "until": format_instant(until) });
         value["policy"] = json::policy(&policy);
+        value["rules"] = serde_json::json!({
+            "availability": AVAILABILITY_RULE,
+            "mtbf": MTBF_RULE,
+        });
         value["tz"] = ctx.zone.name().into();
         if args.service.is_none() {
             value["services"] = per_service
@@ -161,7 +174,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     out.line(format!(
         "policy: {}; ~ marks figures resting on estimated times",
         policy.describe()
-    ))
+    ))?;
+    out.line(format!("availability: {AVAILABILITY_RULE}"))?;
+    out.line(format!("MTBF: {MTBF_RULE}"))
 }
 
 /// The start of the record: the first commissioning or impact among `services` (a day known

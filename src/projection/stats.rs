@@ -7,7 +7,7 @@ use super::policy::Policy;
 use super::span::Span;
 use crate::event::At;
 use crate::event::rules::Kind;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use time::{OffsetDateTime, UtcOffset};
 
 /// A figure in seconds, and whether it rests on estimates.
@@ -69,10 +69,63 @@ pub fn selected(
     kind_ok && service_ok && in_period
 }
 
-/// Computes the stats of `incidents` (already selected) for `services` over `period`.
+/// The part of a period one service existed (DESIGN section 4): from its commissioning, else
+/// from the period's start when one was asked for, else from its first incident; until its
+/// retirement, else the period's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Life {
+    pub service: String,
+    pub from: OffsetDateTime,
+    pub until: OffsetDateTime,
+}
+
+/// How availability is counted, printed beside it.
+pub const AVAILABILITY_RULE: &str = "each service over the part of the period it existed (from its commissioning, else from --since if given, else from its first incident; until its retirement); all services: the weighted downtime of every service / the sum of those parts";
+/// How MTBF is counted, printed beside it.
+pub const MTBF_RULE: &str = "mean time between the starts of consecutive unplanned outages";
+
+/// The lives of `services` within `period`; `since_asked` when the period's start was given.
+pub fn lives(
+    services: &[super::service::Service],
+    incidents: &[&Incident],
+    period: &Period,
+    since_asked: bool,
+    zone: &dyn super::zone::Zone,
+) -> Vec<Life> {
+    let instant = |at: At| match at {
+        At::Instant(t) => t,
+        At::Day(d) => zone.start_of(d),
+    };
+    services
+        .iter()
+        .map(|s| {
+            let first_incident = || {
+                incidents
+                    .iter()
+                    .filter(|i| i.services.contains(&s.name))
+                    .map(|i| instant(start(i).at))
+                    .min()
+            };
+            let from = match (s.commissioned, since_asked) {
+                (Some(c), _) => instant(c.at),
+                (None, true) => period.since,
+                (None, false) => first_incident().unwrap_or(period.since),
+            };
+            let until = s.retired.map_or(period.until, |r| instant(r.at));
+            Life {
+                service: s.name.clone(),
+                from: from.max(period.since),
+                until: until.min(period.until),
+            }
+        })
+        .collect()
+}
+
+/// Computes the stats of `incidents` (already selected) for the services whose `lives` are
+/// given, over `period`.
 pub fn stats(
     incidents: &[&Incident],
-    services: &[String],
+    lives: &[Life],
     period: &Period,
     policy: &Policy,
     now: OffsetDateTime,
@@ -91,7 +144,7 @@ pub fn stats(
         since: period.since,
         until: period.until.min(now),
     };
-    let service = (services.len() == 1).then(|| services[0].as_str());
+    let service = (lives.len() == 1).then(|| lives[0].service.as_str());
     let mut outages: Vec<&Incident> = incidents
         .iter()
         .copied()
@@ -112,8 +165,19 @@ pub fn stats(
     });
     let mtbf = mean(gaps);
 
-    let (downtime, unmeasured) = downtime(&outages, services, period, policy);
-    let total = (period.until - period.since).as_seconds_f64() * services.len() as f64;
+    // Time after `now` is not known yet: every life ends at now at the latest.
+    let lives: Vec<Life> = lives
+        .iter()
+        .map(|l| Life {
+            until: l.until.min(period.until),
+            ..l.clone()
+        })
+        .collect();
+    let (downtime, unmeasured) = downtime(&outages, &lives, policy);
+    let total: f64 = lives
+        .iter()
+        .map(|l| (l.until - l.from).as_seconds_f64().max(0.0))
+        .sum();
     let availability_percent = (total > 0.0).then(|| 100.0 * (1.0 - downtime / total));
     Stats {
         incidents: incidents
@@ -131,32 +195,27 @@ pub fn stats(
 }
 
 /// Weighted seconds of downtime inside the period, and how many outages could not be measured.
-fn downtime(
-    outages: &[&Incident],
-    services: &[String],
-    period: &Period,
-    policy: &Policy,
-) -> (f64, u64) {
+fn downtime(outages: &[&Incident], lives: &[Life], policy: &Policy) -> (f64, u64) {
     // Per service, the weighted spans of every incident: overlapping incidents must not count
     // the same second twice, so each service's spans are merged keeping the heaviest weight.
     let mut spans: BTreeMap<&str, Vec<(OffsetDateTime, OffsetDateTime, f64)>> = BTreeMap::new();
     let mut unmeasured = 0;
-    let services: HashSet<&str> = services.iter().map(String::as_str).collect();
+    let lives: HashMap<&str, &Life> = lives.iter().map(|l| (l.service.as_str(), l)).collect();
     for incident in outages {
         let mut measured = true;
-        for i in incident
+        for (i, life) in incident
             .intervals
             .iter()
-            .filter(|i| services.contains(i.service.as_str()))
+            .filter_map(|i| lives.get(i.service.as_str()).map(|l| (i, *l)))
         {
             let weight = policy.weight(i.level);
             if weight == 0.0 {
                 continue;
             }
-            let to = i.to.map(|t| t.at).unwrap_or(At::Instant(period.until));
+            let to = i.to.map(|t| t.at).unwrap_or(At::Instant(life.until));
             match (i.from.at, to) {
                 (At::Instant(a), At::Instant(b)) => {
-                    let (a, b) = (a.max(period.since), b.min(period.until));
+                    let (a, b) = (a.max(life.from), b.min(life.until));
                     if b > a {
                         spans
                             .entry(i.service.as_str())

@@ -1017,6 +1017,18 @@ const TEN_DAYS: Period = Period {
     until: datetime!(2011-03-11 00:00 UTC),
 };
 
+/// Services that existed for the whole of `TEN_DAYS`.
+fn whole(names: &[String]) -> Vec<crate::projection::stats::Life> {
+    names
+        .iter()
+        .map(|n| crate::projection::stats::Life {
+            service: n.clone(),
+            from: TEN_DAYS.since,
+            until: TEN_DAYS.until,
+        })
+        .collect()
+}
+
 fn march_stats(policy: &Policy, services: &[&str]) -> Stats {
     let incidents = fold_all(&ledger(&MARCH));
     let refs: Vec<&Incident> = incidents.iter().collect();
@@ -1024,7 +1036,7 @@ fn march_stats(policy: &Policy, services: &[&str]) -> Stats {
         .iter()
         .map(std::string::ToString::to_string)
         .collect();
-    stats(&refs, &services, &TEN_DAYS, policy, LATER)
+    stats(&refs, &whole(&services), &TEN_DAYS, policy, LATER)
 }
 
 #[test]
@@ -1081,7 +1093,13 @@ fn mtbf_is_between_unplanned_outages_even_when_maintenance_counts() {
         include_maintenance: true,
         ..Policy::default()
     };
-    let s = stats(&refs, &["mail".to_string()], &TEN_DAYS, &policy, LATER);
+    let s = stats(
+        &refs,
+        &whole(&["mail".to_string()]),
+        &TEN_DAYS,
+        &policy,
+        LATER,
+    );
     assert_eq!(
         s.incidents, 3,
         "maintenance is not an incident in the count"
@@ -1121,7 +1139,7 @@ fn stats_median_of_an_even_count_and_mtbf_needs_two_outages() {
     let refs: Vec<&Incident> = incidents.iter().collect();
     let mail = vec!["mail".to_string()];
     let policy = Policy::default();
-    let s = stats(&refs, &mail, &TEN_DAYS, &policy, LATER);
+    let s = stats(&refs, &whole(&mail), &TEN_DAYS, &policy, LATER);
     assert_eq!(s.incidents, 4);
     assert_eq!(s.mtta, None, "nobody acknowledged");
     // Restores after 10, 20, 50 and 100 min: 600, 1200, 3000, 6000 s.
@@ -1133,10 +1151,10 @@ fn stats_median_of_an_even_count_and_mtbf_needs_two_outages() {
     // Down 600 + 1200 + 3000 + 6000 = 10,800 s, all major.
     assert_close(s.availability_percent, 100.0 * (1.0 - 10_800.0 / 864_000.0));
 
-    let one = stats(&refs[..1], &mail, &TEN_DAYS, &policy, LATER);
+    let one = stats(&refs[..1], &whole(&mail), &TEN_DAYS, &policy, LATER);
     assert_eq!(one.mtbf, None, "one outage has nothing between");
     assert_eq!(one.mttr_median, secs(600));
-    let none = stats(&[], &mail, &TEN_DAYS, &policy, LATER);
+    let none = stats(&[], &whole(&mail), &TEN_DAYS, &policy, LATER);
     assert_eq!(
         (none.incidents, none.mtta, none.mttr_mean, none.mtbf),
         (0, None, None, None)
@@ -1154,7 +1172,7 @@ fn availability_clips_an_outage_to_the_period() {
     let refs: Vec<&Incident> = incidents.iter().collect();
     let s = stats(
         &refs,
-        &["mail".to_string()],
+        &whole(&["mail".to_string()]),
         &TEN_DAYS,
         &Policy::default(),
         LATER,
@@ -1171,7 +1189,7 @@ fn a_day_only_outage_is_counted_but_not_measured() {
     let refs: Vec<&Incident> = incidents.iter().collect();
     let s = stats(
         &refs,
-        &["mail".to_string()],
+        &whole(&["mail".to_string()]),
         &TEN_DAYS,
         &Policy::default(),
         LATER,
@@ -1191,7 +1209,7 @@ fn an_ongoing_outage_counts_down_time_only_until_now() {
     let now = datetime!(2011-03-02 12:00 UTC);
     let s = stats(
         &refs,
-        &["mail".to_string()],
+        &whole(&["mail".to_string()]),
         &TEN_DAYS,
         &Policy::default(),
         now,
@@ -1290,4 +1308,54 @@ fn timeline_of_a_day_only_start_has_no_offsets() {
     let (entries, _) = timeline(&stored, &inc);
     assert_eq!(entries.len(), 3);
     assert!(entries.iter().all(|e| e.offset.is_none()));
+}
+
+#[test]
+fn availability_counts_each_service_over_its_own_life() {
+    use crate::projection::service::Service;
+    use crate::projection::stats::{lives, stats};
+    let incidents = fold_all(&ledger(&[
+        r#"{"type":"detected","incident":"a","at":"2011-03-02T00:00:00Z","services":["mail"]}"#,
+        r#"{"type":"restored","incident":"a","at":"2011-03-02T01:00:00Z"}"#,
+        r#"{"type":"detected","incident":"b","at":"2011-03-06T00:00:00Z","services":["web"]}"#,
+        r#"{"type":"restored","incident":"b","at":"2011-03-06T02:00:00Z"}"#,
+    ]));
+    let refs: Vec<&Incident> = incidents.iter().collect();
+    let service = |name: &str, commissioned: Option<&str>| Service {
+        name: name.into(),
+        commissioned: commissioned.map(|c| crate::projection::Stamp {
+            at: At::parse(c).unwrap(),
+            approximate: false,
+        }),
+        retired: None,
+    };
+    // mail since 2011-03-01 (10 days), web commissioned 2011-03-05 (6 days).
+    let services = [
+        service("mail", Some("2011-03-01")),
+        service("web", Some("2011-03-05")),
+    ];
+    let utc = time::UtcOffset::UTC;
+    let l = lives(&services, &refs, &TEN_DAYS, false, &utc);
+    assert_eq!(l[1].from, datetime!(2011-03-05 00:00 UTC));
+    let web = stats(&refs, &l[1..], &TEN_DAYS, &Policy::default(), LATER);
+    assert_close(
+        web.availability_percent,
+        100.0 * (1.0 - 7200.0 / (6.0 * 86_400.0)),
+    );
+    // All services: 3 h down over 16 service-days, not over 20.
+    let all = stats(&refs, &l, &TEN_DAYS, &Policy::default(), LATER);
+    assert_close(
+        all.availability_percent,
+        100.0 * (1.0 - 10_800.0 / (16.0 * 86_400.0)),
+    );
+    // Without a commissioning date: from its first incident, unless --since was asked.
+    let bare = [service("web", None)];
+    assert_eq!(
+        lives(&bare, &refs, &TEN_DAYS, false, &utc)[0].from,
+        datetime!(2011-03-06 00:00 UTC)
+    );
+    assert_eq!(
+        lives(&bare, &refs, &TEN_DAYS, true, &utc)[0].from,
+        TEN_DAYS.since
+    );
 }

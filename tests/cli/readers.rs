@@ -128,3 +128,38 @@ fn init_exist_ok_and_the_demo_guard() {
     env.run(&["--ledger", crate::common::s(&demo), "demo"]).ok();
     env.run(&["--ledger", crate::common::s(&demo), "demo"]).ok();
 }
+
+#[test]
+fn a_service_has_the_same_availability_on_the_board_and_alone() {
+    let env = crate::common::Env::new();
+    env.append(concat!(
+        r#"{"type":"service_commissioned","service":"old","at":"2026-01-01"}"#,
+        "\n",
+        r#"{"type":"service_commissioned","service":"db1","at":"2026-06-01"}"#,
+        "\n",
+        r#"{"type":"detected","incident":"a","at":"2026-07-01T00:00:00Z","services":["db1"]}"#,
+        "\n",
+        r#"{"type":"resolved","incident":"a","at":"2026-07-01T01:00:00Z"}"#,
+        "\n",
+    ))
+    .ok();
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&env.run(args).ok().stdout).unwrap()
+    };
+    let board = json(&["stats", "--format", "json"]);
+    let alone = json(&["stats", "--service", "db1", "--format", "json"]);
+    let on_board = board["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "db1")
+        .unwrap()["availability_percent"]
+        .clone();
+    assert_eq!(on_board, alone["availability_percent"]);
+    assert!(
+        board["rules"]["availability"]
+            .as_str()
+            .unwrap()
+            .contains("existed")
+    );
+}
