@@ -125,6 +125,11 @@ pub struct Args {
     /// more than a day ahead): the writer vouches that they are right
     #[arg(long)]
     force: bool,
+
+    /// A service that is new although a known one is spelled alike (Web1 beside web1);
+    /// repeat for several
+    #[arg(long, value_name = "NAME")]
+    new_service: Vec<String>,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -139,7 +144,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                     number: 1,
                     submission,
                 })],
-                &ctx.append_context(args.force),
+                &ctx.append_context(args.force, &args.new_service),
             )
             .map_err(|e| match e {
                 logbook::store::AppendError::Rejected { error, .. } => {

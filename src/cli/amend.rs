@@ -216,7 +216,7 @@ impl Correction<'_> {
                 submission,
             };
             ledger
-                .append([Ok(line)], &ctx.append_context(self.common.force))
+                .append([Ok(line)], &ctx.append_context(self.common.force, &[]))
                 .map_err(|e| match e {
                     AppendError::Rejected { error, .. } => refused(&error, flag_of),
                     other => other.into(),

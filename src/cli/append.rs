@@ -36,6 +36,11 @@ pub struct Args {
     /// more than a day ahead): the writer vouches that they are right
     #[arg(long)]
     force: bool,
+
+    /// A service that is new although a known one is spelled alike (Web1 beside web1);
+    /// repeat for several
+    #[arg(long, value_name = "NAME")]
+    new_service: Vec<String>,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -57,14 +62,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let mut receipts = Vec::new();
     let mut tally = Tally::default();
     super::write_or_shrink(&mut ledger, |ledger| {
-        Ok(
-            ledger.append_each(lines, &ctx.append_context(args.force), &mut |a| {
+        Ok(ledger.append_each(
+            lines,
+            &ctx.append_context(args.force, &args.new_service),
+            &mut |a| {
                 tally.add(&a);
                 if keep {
                     receipts.push(a);
                 }
-            })?,
-        )
+            },
+        )?)
     })?;
     // The events are committed: say so before tidying the file, which may fail harmlessly.
     print(&receipts, &tally, format, args.quiet, out)

@@ -57,7 +57,7 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
             })
         });
     // The story's events were written by the blog, unless the caller names someone.
-    let mut append = ctx.append_context(false);
+    let mut append = ctx.append_context(false, &[]);
     append.actor = ctx.named_actor().unwrap_or_else(|| "sononaco-blog".into());
     let appended = ledger.append(lines, &append)?;
     let new = appended.iter().filter(|a| !a.duplicate).count();

@@ -82,6 +82,8 @@ pub fn hint(problem: &Problem) -> String {
         }
         Problem::AmbiguousTarget => "or name the event by its seq, which `logbook log` shows".into(),
         Problem::OtherStream => "a correction goes to the stream of the event it corrects".into(),
+        Problem::NearService => "use the known name; if it really is another service, say so with --new-service NAME".into(),
+        Problem::NearVendor => "use the vendor's name as the incident already spells it, so its response time can be measured".into(),
         Problem::Retracted => "retracting a retraction reinstates the event it withdrew".into(),
         Problem::IdReused => "an id names one event for good: reuse it only to retry the very same event, or leave it out".into(),
         Problem::StaleRevision => "another writer appended first: read the stream again (logbook log --incident KEY --format json) and retry".into(),

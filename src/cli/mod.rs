@@ -186,12 +186,14 @@ impl Context {
         )?)
     }
 
-    /// What the ledger adds to an append; `force` skips the plausibility rules.
-    fn append_context(&self, force: bool) -> AppendContext {
+    /// What the ledger adds to an append; `force` skips the plausibility rules; `new_services`
+    /// are new although spelled like known ones.
+    fn append_context(&self, force: bool, new_services: &[String]) -> AppendContext {
         AppendContext {
             now: self.now,
             actor: self.named_actor().unwrap_or_else(user_at_host),
             force,
+            new_services: new_services.to_vec(),
         }
     }
 

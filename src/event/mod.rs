@@ -29,6 +29,7 @@ pub use describe::word;
 pub use names::Name;
 pub use parse::{FieldError, Submission, parse_input, parse_line};
 pub use problem::Problem;
+pub use suggest::{folded, spelled_alike};
 pub use target::TargetRef;
 pub use time::At;
 pub use type_rules::NotBefore;

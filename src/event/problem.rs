@@ -90,6 +90,10 @@ pub enum Problem {
     OtherStream,
     /// The correction's target is withdrawn by a retraction in effect.
     Retracted,
+    /// A new service spelled like a known one (case, punctuation): a typo, unless said new.
+    NearService,
+    /// A vendor spelled like one already in the incident: a typo.
+    NearVendor,
     /// The event's id is already stored with other content.
     IdReused,
     /// The stream is not at the expected revision: another writer appended first.

@@ -22,6 +22,9 @@ pub struct AppendContext {
     pub actor: String,
     /// The writer vouches for implausible times (`--force`): the plausibility rules are skipped.
     pub force: bool,
+    /// Services the writer says are new although a known one is spelled alike
+    /// (`--new-service`).
+    pub new_services: Vec<String>,
 }
 
 /// One input line: its number (1-based, for errors) and what it held.
@@ -209,6 +212,10 @@ struct Writer<'t> {
     pending_order: VecDeque<String>,
     /// Incidents' standings for the rules, while they hold (see [`Writer::put`]).
     standings: HashMap<String, Option<Standing>>,
+    /// Services named by this transaction's events (the service index is written at its end).
+    named: std::collections::HashSet<String>,
+    /// Known services by folded name (see [`Writer::known_folded`]).
+    known: Option<HashMap<String, String>>,
     head: Head,
 }
 
@@ -229,6 +236,8 @@ impl<'t> Writer<'t> {
             pending: HashMap::new(),
             pending_order: VecDeque::new(),
             standings: HashMap::new(),
+            named: std::collections::HashSet::new(),
+            known: None,
             head: Head {
                 seq: 0,
                 hash: record::GENESIS,
@@ -283,6 +292,7 @@ impl<'t> Writer<'t> {
             }
         }
         self.check(state.as_ref(), &event, ctx.now, ctx.force)?;
+        self.check_names(&event, ctx)?;
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let id = match id {
@@ -397,6 +407,95 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
+    /// A new service or vendor spelled like a known one only by case or punctuation (`Web1`
+    /// beside `web1`, `hetzner` beside `Hetzner`) is a typo that would split its figures:
+    /// refused with the known name, unless the writer said the service is new.
+    fn check_names(&mut self, event: &Event, ctx: &AppendContext) -> Result<(), WriteError> {
+        use crate::event::{folded, spelled_alike};
+        for name in event.services() {
+            let name = name.as_str();
+            if self.named.contains(name)
+                || ctx.new_services.iter().any(|n| n == name)
+                || self.service_known(name)?
+            {
+                continue;
+            }
+            let alike = self.known_folded()?.get(&folded(name)).cloned();
+            if let Some(known) = alike.filter(|k| spelled_alike(name, k)) {
+                let field = if event.service.is_some() {
+                    "service"
+                } else {
+                    "services"
+                };
+                return Err(FieldError::new(
+                    field,
+                    format!(
+                        "service `{name}` is new, but `{known}` is known: did you mean `{known}`?"
+                    ),
+                )
+                .with_problem(crate::event::Problem::NearService)
+                .into());
+            }
+        }
+        let (Body::VendorEngaged { vendor, .. } | Body::VendorResponded { vendor, .. }) =
+            &event.body
+        else {
+            return Ok(());
+        };
+        let key = event.stream().key();
+        let stream = self.stream(&key)?;
+        let near = stream.iter().find_map(|s| match &s.event.body {
+            Body::VendorEngaged { vendor: v, .. } | Body::VendorResponded { vendor: v, .. }
+                if spelled_alike(vendor, v) =>
+            {
+                Some(v.clone())
+            }
+            _ => None,
+        });
+        match near {
+            Some(known) => Err(FieldError::new(
+                "vendor",
+                format!(
+                    "`{vendor}` is spelled `{known}` elsewhere in this incident: did you mean `{known}`?"
+                ),
+            )
+            .with_problem(crate::event::Problem::NearVendor)
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether some incident already names `service`, or it has a history of its own.
+    fn service_known(&self, service: &str) -> Result<bool, WriteError> {
+        if self.states.get(format!("@{service}").as_str())?.is_some() {
+            return Ok(true);
+        }
+        Ok(self.projections.names_service(service)?)
+    }
+
+    /// Every service the ledger knew before this transaction, keyed by its folded name: read
+    /// once, the first time a new name must be compared (names this transaction adds are in
+    /// `named`, and a new name spelled like one of those is a typo too).
+    fn known_folded(&mut self) -> Result<&HashMap<String, String>, WriteError> {
+        if self.known.is_none() {
+            let mut known = HashMap::new();
+            for service in self.projections.services()? {
+                known.insert(crate::event::folded(&service), service);
+            }
+            for entry in self.states.range("@"..="@\u{10ffff}")? {
+                let service = entry?.0.value()[1..].to_string();
+                known.insert(crate::event::folded(&service), service);
+            }
+            for service in &self.named {
+                known
+                    .entry(crate::event::folded(service))
+                    .or_insert_with(|| service.clone());
+            }
+            self.known = Some(known);
+        }
+        Ok(self.known.get_or_insert_with(HashMap::new))
+    }
+
     /// The seq of the retraction in effect that withdraws `target` in stream `key`, if any.
     fn retraction_of(&mut self, key: &str, target: Uuid) -> Result<Option<u64>, WriteError> {
         let stream = self.stream(key)?;
@@ -459,6 +558,15 @@ impl<'t> Writer<'t> {
         }
         let state = rules::apply(state, &stored.event, stored.revision);
         self.touched.insert(key.clone(), state);
+        for service in stored.event.services() {
+            if self.named.insert(service.to_string())
+                && let Some(known) = &mut self.known
+            {
+                known
+                    .entry(crate::event::folded(service.as_str()))
+                    .or_insert_with(|| service.to_string());
+            }
+        }
         // The standing stays right while an event can change neither when the incident opened
         // nor whether it is closed.
         let keeps_standing = match self.standings.get(&key) {
@@ -582,6 +690,7 @@ mod tests {
             now,
             actor: "t".into(),
             force: false,
+            new_services: Vec::new(),
         };
         let taken = record::new_id(now, &record::GENESIS, 1, 0);
         let txn = ledger.begin_write().unwrap();

@@ -23,6 +23,27 @@ impl<'t> Projections<'t> {
         })
     }
 
+    /// Whether some incident names `service` in the service index.
+    pub(super) fn names_service(&self, service: &str) -> Result<bool, StorageError> {
+        let mut range = self.by_service.range((service, "")..)?;
+        Ok(match range.next() {
+            Some(entry) => entry?.0.value().0 == service,
+            None => false,
+        })
+    }
+
+    /// Every service the service index names, once each.
+    pub(super) fn services(&self) -> Result<Vec<String>, StorageError> {
+        let mut out: Vec<String> = Vec::new();
+        for entry in self.by_service.iter()? {
+            let service = entry?.0.value().0.to_string();
+            if out.last() != Some(&service) {
+                out.push(service);
+            }
+        }
+        Ok(out)
+    }
+
     /// Replaces the projection of incident `key` with the fold of its whole `stream`.
     pub(super) fn refresh(&mut self, key: &str, stream: &[Stored]) -> Result<(), StorageError> {
         let old: Option<Incident> = self

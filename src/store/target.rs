@@ -157,6 +157,7 @@ mod tests {
             now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
             actor: "t".into(),
             force: false,
+            new_services: Vec::new(),
         }
     }
 

@@ -88,6 +88,7 @@ fn append(ledger: &Ledger, lines: &[String]) -> bool {
         now: NOW,
         actor: "prop".into(),
         force: false,
+        new_services: Vec::new(),
     };
     let lines = lines.iter().enumerate().map(|(i, text)| {
         Ok(Line {

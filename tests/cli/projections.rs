@@ -426,7 +426,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::create(&dir.path().join("a.redb")).unwrap();
         for (n, batch) in batches.iter().enumerate() {
-            let ctx = AppendContext { now: time::macros::datetime!(2026-11-25 12:00 UTC) + time::Duration::seconds(n as i64), actor: "prop".into(), force: false };
+            let ctx = AppendContext { now: time::macros::datetime!(2026-11-25 12:00 UTC) + time::Duration::seconds(n as i64), actor: "prop".into(), force: false, new_services: Vec::new() };
             let lines = batch.iter().enumerate().map(|(i, text)| Ok(Line { number: i + 1, submission: parse_line(text).unwrap() }));
             ledger.append(lines, &ctx).unwrap();
         }

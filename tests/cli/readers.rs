@@ -163,3 +163,92 @@ fn a_service_has_the_same_availability_on_the_board_and_alone() {
             .contains("existed")
     );
 }
+
+#[test]
+fn a_service_or_vendor_spelled_like_a_known_one_is_a_typo() {
+    let env = crate::common::Env::new();
+    env.run(&[
+        "add",
+        "detected",
+        "-i",
+        "a",
+        "--service",
+        "web1",
+        "--at",
+        "2026-11-20T03:00:00Z",
+    ])
+    .ok();
+    let run = env
+        .run(&[
+            "add",
+            "detected",
+            "-i",
+            "b",
+            "--service",
+            "Web1",
+            "--at",
+            "2026-11-21T03:00:00Z",
+        ])
+        .code(1);
+    assert!(run.stderr.contains("did you mean `web1`?"), "{run}");
+    assert!(run.stderr.contains("--new-service"), "{run}");
+    // Said to be new, it is new; a numbered sibling never needed saying.
+    env.run(&[
+        "add",
+        "detected",
+        "-i",
+        "b",
+        "--service",
+        "Web1",
+        "--new-service",
+        "Web1",
+        "--at",
+        "2026-11-21T03:00:00Z",
+    ])
+    .ok();
+    env.run(&[
+        "add",
+        "detected",
+        "-i",
+        "c",
+        "--service",
+        "web2",
+        "--at",
+        "2026-11-21T04:00:00Z",
+    ])
+    .ok();
+    // In one append, the second spelling is caught too.
+    let lines = concat!(
+        r#"{"type":"detected","incident":"d","at":"2026-11-22T03:00:00Z","services":["db-main"]}"#,
+        "\n",
+        r#"{"type":"impact_changed","incident":"d","at":"2026-11-22T03:05:00Z","services":["DB_main"],"level":"degraded"}"#,
+        "\n",
+    );
+    let run = env.append(lines).code(1);
+    assert!(run.stderr.contains("line 2: services:"), "{run}");
+    // A vendor's answer under another spelling would lose its response time.
+    env.run(&[
+        "add",
+        "vendor_engaged",
+        "-i",
+        "a",
+        "--vendor",
+        "Hetzner",
+        "--at",
+        "2026-11-20T03:10:00Z",
+    ])
+    .ok();
+    let run = env
+        .run(&[
+            "add",
+            "vendor_responded",
+            "-i",
+            "a",
+            "--vendor",
+            "hetzner",
+            "--at",
+            "2026-11-20T03:40:00Z",
+        ])
+        .code(1);
+    assert!(run.stderr.contains("did you mean `Hetzner`?"), "{run}");
+}
