@@ -10,7 +10,7 @@
 //! spreadsheets, Python's `csv` and Rust's `csv` take it too). Writer text is made inert
 //! ([`field`]):
 //! - line feeds, carriage returns and tabs are kept as written (inside quotes where RFC 4180
-//!   wants them), so text round-trips; every other [`hazardous`](super::inert::hazardous)
+//!   wants them), so text round-trips; every other [`hazardous`]
 //!   character is shown escaped (`\u{1b}`), as in every other output;
 //! - a field a spreadsheet would take as a formula gets a leading `'` (OWASP's advice on CSV
 //!   injection): one whose first character is `=`, `+`, `-`, `@`, TAB or CR, or whose first
