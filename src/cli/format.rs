@@ -45,6 +45,8 @@ pub const FORMATS: &[(&str, &[Format])] = &[
     ("verify", &[Text, Json]),
     ("rebuild", &[Text, Json]),
     ("demo", &[Text]),
+    ("completions", &[Text]),
+    ("man", &[Text]),
 ];
 
 /// The formats of `command` (text alone for one not listed, such as `help`).

@@ -4,6 +4,7 @@
 mod add;
 mod amend;
 mod append;
+mod completions;
 mod demo;
 mod error;
 mod export;
@@ -14,6 +15,7 @@ mod incidents;
 mod init;
 mod input;
 mod log;
+mod man;
 mod output;
 mod panic;
 mod policy;
@@ -101,6 +103,8 @@ enum Command {
     Verify(verify::Args),
     Rebuild(rebuild::Args),
     Demo(demo::Args),
+    Completions(completions::Args),
+    Man(man::Args),
 }
 
 /// The command line: the derived definitions, with each command's own `--format`.
@@ -347,7 +351,12 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
-    let command = cli.command;
+    // Generated from the command line alone: no ledger, clock or zone needed.
+    let command = match cli.command {
+        Command::Completions(args) => return completions::run(args, cli.format),
+        Command::Man(args) => return man::run(args, cli.format),
+        command => command,
+    };
     if !(cli.wait.is_finite() && cli.wait >= 0.0) {
         return Err(CommandError::usage(format!(
             "--wait: `{}` is not a number of seconds >= 0",
@@ -387,6 +396,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Import(args) => import::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }?;
     out.flush()
 }
