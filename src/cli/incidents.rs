@@ -1,19 +1,23 @@
-//! `logbook incidents`: every incident with its state, services and time to restore.
+//! `logbook incidents`: every incident with its state, services and time to restore, as a
+//! table, JSON or CSV.
 
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
-use logbook::report::{json, text};
+use logbook::report::{csv, json, text};
 
 /// List incidents
 ///
 /// One line per incident (unplanned and maintenance): its key, kind, state, services, when
-/// impact started and how long until it was restored (`~` marks an estimate).
+/// impact started and how long until it was restored (`~` marks an estimate). --format json
+/// and csv give each incident's incident, kind, state, title, services (in CSV joined with
+/// `;`), impact_start, opened, resolved and events.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook incidents
   logbook incidents --service mail
-  logbook incidents --format json | jq -r '.[] | select(.state != \"resolved\") | .incident'")]
+  logbook incidents --format json | jq -r '.[] | select(.state != \"resolved\") | .incident'
+  logbook incidents --format csv > incidents.csv")]
 pub struct Args {
     /// Only incidents that name this service
     #[arg(long, short)]
@@ -21,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
-    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let ledger = ctx.open()?;
     let mut list = match &args.service {
         Some(s) => ledger.incidents_of(s)?,
@@ -37,6 +41,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     });
     if format == Format::Json {
         return out.json(&list.iter().map(json::incident).collect::<Vec<_>>());
+    }
+    if format == Format::Csv {
+        return out.csv(csv::INCIDENTS, list.iter().map(json::incident));
     }
     if list.is_empty() {
         eprintln!("no incidents");

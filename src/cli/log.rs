@@ -1,4 +1,4 @@
-//! `logbook log`: the stored events, filtered, as aligned text or JSON Lines, with the
+//! `logbook log`: the stored events, filtered, as aligned text, JSON Lines or CSV, with the
 //! corrections that name each event marked on it.
 
 use super::error::CommandError;
@@ -7,6 +7,7 @@ use super::stream::{Batches, Direction};
 use super::{Context, Format};
 use logbook::event::{At, Body, Name, TYPES};
 use logbook::projection::zone;
+use logbook::report::csv;
 use logbook::store::{Ledger, Stored};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -18,13 +19,16 @@ use uuid::Uuid;
 /// "[retracted by #46]"; a correction names the seq it corrects ("amends #11 (at): reason").
 /// --format json prints each stored event as a JSON line (as `export` does), followed, where
 /// they apply, by `amended_by` and `retracted_by` (lists of seqs) and a correction's
-/// `target_seq`.
+/// `target_seq`. --format csv prints a header row, then one row per event: seq, at,
+/// approximate, incident, service, type, text, actor, id, amended_by, retracted_by (seqs joined
+/// with `;`).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook log
   logbook log --incident 2011-06-16-upstream-routing
   logbook log --service mail --since 2011-01-01 --until 2011-12-31
-  logbook log --type vendor_engaged --type vendor_responded --format json")]
+  logbook log --type vendor_engaged --type vendor_responded --format json
+  logbook log --incident 2011-06-16-upstream-routing --format csv > routing.csv")]
 pub struct Args {
     /// Only this incident
     #[arg(long, short)]
@@ -106,7 +110,7 @@ impl Filter {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
-    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let (last, reverse) = (args.last, args.reverse);
     let mut filter = Filter::new(args)?;
     if let Some(service) = &filter.service {
@@ -118,9 +122,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .collect();
     }
     let mut shown = 0usize;
+    // CSV's header goes out with the first batch (so an error before it leaves stdout empty).
+    let mut header = format != Format::Csv;
     let mut show = |rows: Vec<Stored>, marks: &Marks, out: &mut Out| {
         shown += rows.len();
-        if format == Format::Json {
+        if format == Format::Csv {
+            if !std::mem::replace(&mut header, true) {
+                out.bytes(csv::header(csv::LOG).as_bytes())?;
+            }
+            for s in &rows {
+                out.bytes(csv::row(csv::LOG, &marks.item(s)).as_bytes())?;
+            }
+        } else if format == Format::Json {
             for s in &rows {
                 out.bytes_line(&marks.json(s))?;
             }
@@ -196,6 +209,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             }
         }
     }
+    if !header {
+        out.bytes(csv::header(csv::LOG).as_bytes())?;
+    }
     if shown == 0 && format == Format::Text {
         eprintln!("no events match");
     }
@@ -246,6 +262,26 @@ impl Marks {
             .flatten()
             .collect();
         format!("[{}] ", parts.join("; "))
+    }
+
+    /// The event as a CSV row reads it ([`csv::LOG`]): its text as the text output shows it,
+    /// and the seqs of the corrections that name it.
+    fn item(&self, s: &Stored) -> serde_json::Value {
+        let e = &s.event;
+        let (amended, retracted) = self.by_target.get(&s.id).cloned().unwrap_or_default();
+        serde_json::json!({
+            "seq": s.seq,
+            "at": e.at,
+            "approximate": e.approximate,
+            "incident": e.incident,
+            "service": e.service,
+            "type": e.type_name(),
+            "text": correction(s, self).unwrap_or_else(|| e.describe()),
+            "actor": e.actor,
+            "id": s.id,
+            "amended_by": amended,
+            "retracted_by": retracted,
+        })
     }
 
     /// The stored event as exported, followed by what corrections say about it.

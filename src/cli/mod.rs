@@ -4,15 +4,18 @@
 mod add;
 mod amend;
 mod append;
+mod completions;
 mod demo;
 mod error;
 mod export;
+mod format;
 mod hints;
 mod import;
 mod incidents;
 mod init;
 mod input;
 mod log;
+mod man;
 mod output;
 mod panic;
 mod policy;
@@ -28,8 +31,9 @@ mod verify;
 mod when;
 mod zone;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use error::{CommandError, Kind};
+pub use format::Format;
 use logbook::store::{Access, AppendContext, Ledger};
 use output::Out;
 use std::path::PathBuf;
@@ -62,8 +66,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "LOGBOOK_LEDGER", value_name = "PATH")]
     ledger: Option<PathBuf>,
 
-    /// Output for people (text) or scripts (json)
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text, help = format::GLOBAL_HELP)]
     format: Format,
 
     /// Seconds to wait while another logbook process holds the ledger
@@ -81,14 +84,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +104,13 @@ enum Command {
     Verify(verify::Args),
     Rebuild(rebuild::Args),
     Demo(demo::Args),
+    Completions(completions::Args),
+    Man(man::Args),
+}
+
+/// The command line: the derived definitions, with each command's own `--format`.
+pub fn command() -> clap::Command {
+    format::per_command(Cli::command())
 }
 
 /// Appends and imports of at least this many events compact the file afterwards.
@@ -144,6 +146,8 @@ pub struct Context {
     ledger: Option<PathBuf>,
     /// `--ledger` was given on the command line (not from `LOGBOOK_LEDGER`).
     ledger_typed: bool,
+    /// The command's name, as FORMATS in `format.rs` lists it.
+    command: String,
     format: Format,
     wait: Duration,
     actor: Option<String>,
@@ -213,25 +217,16 @@ impl Context {
         now.replace_millisecond(0).unwrap_or(now)
     }
 
-    /// Refuses formats a command cannot produce.
+    /// Refuses formats a command cannot produce; `allowed` is the command's list in
+    /// `format::FORMATS` (its `--help` shows that list).
     fn formats(&self, allowed: &[Format]) -> Result<Format, CommandError> {
-        if allowed.contains(&self.format) {
-            return Ok(self.format);
-        }
-        let names: Vec<String> = allowed
-            .iter()
-            .filter_map(clap::ValueEnum::to_possible_value)
-            .map(|v| v.get_name().to_string())
-            .collect();
-        let this = self
-            .format
-            .to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default();
-        Err(
-            CommandError::usage(format!("this command has no {this} output"))
-                .hint(format!("use --format {}", names.join(" or "))),
-        )
+        debug_assert_eq!(
+            allowed,
+            format::of(&self.command),
+            "FORMATS in src/cli/format.rs lists other formats for `{}`",
+            self.command
+        );
+        format::check(self.format, allowed)
     }
 }
 
@@ -315,13 +310,14 @@ fn zone(flag: Option<&str>) -> Result<TimeZone, CommandError> {
 }
 
 pub fn main() -> ExitCode {
-    let parsed = Cli::command().try_get_matches().and_then(|m| {
+    let parsed = command().try_get_matches().and_then(|m| {
         // Whether --ledger was typed (not taken from LOGBOOK_LEDGER): the demo writes only
         // into a ledger named on its command line.
         let typed = m.value_source("ledger") == Some(clap::parser::ValueSource::CommandLine);
-        Cli::from_arg_matches(&m).map(|cli| (cli, typed))
+        let name = m.subcommand_name().unwrap_or_default().to_string();
+        Cli::from_arg_matches(&m).map(|cli| (cli, typed, name))
     });
-    let (cli, ledger_typed) = match parsed {
+    let (cli, ledger_typed, name) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -346,7 +342,7 @@ pub fn main() -> ExitCode {
     // (RUST_BACKTRACE=1 shows it).
     panic::install();
     let ledger = cli.ledger.clone();
-    let outcome = std::panic::catch_unwind(|| run(cli, ledger_typed));
+    let outcome = std::panic::catch_unwind(|| run(cli, ledger_typed, name));
     let error = match outcome {
         Ok(Ok(())) => return ExitCode::SUCCESS,
         Ok(Err(e)) => e,
@@ -357,7 +353,13 @@ pub fn main() -> ExitCode {
     ExitCode::from(error.kind.exit_code())
 }
 
-fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
+fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
+    // Generated from the command line alone: no ledger, clock or zone needed.
+    let command = match cli.command {
+        Command::Completions(args) => return completions::run(args, cli.format),
+        Command::Man(args) => return man::run(args, cli.format),
+        command => command,
+    };
     if !(cli.wait.is_finite() && cli.wait >= 0.0) {
         return Err(CommandError::usage(format!(
             "--wait: `{}` is not a number of seconds >= 0",
@@ -367,6 +369,7 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
     let ctx = Context {
         ledger: cli.ledger,
         ledger_typed,
+        command: name,
         format: cli.format,
         wait: Duration::try_from_secs_f64(cli.wait).map_err(|_| {
             CommandError::usage(format!("--wait: {} seconds is too long", cli.wait))
@@ -379,7 +382,7 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         check_actor(&actor)?;
     }
     let mut out = Out::new();
-    match cli.command {
+    match command {
         Command::Init(args) => init::run(args, &ctx, &mut out),
         Command::Append(args) => append::run(args, &ctx, &mut out),
         Command::Add(args) => add::run(*args, &ctx, &mut out),
@@ -396,6 +399,7 @@ fn run(cli: Cli, ledger_typed: bool) -> Result<(), CommandError> {
         Command::Import(args) => import::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }?;
     out.flush()
 }

@@ -1,6 +1,7 @@
-//! Writing to stdout: buffered, JSON or text, and quiet when the reader has gone away.
+//! Writing to stdout: buffered, JSON, CSV or text, and quiet when the reader has gone away.
 
 use super::error::CommandError;
+use logbook::report::csv::{self, Column};
 use logbook::report::inert::{terminal, terminal_lines};
 use serde::Serialize;
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
@@ -56,6 +57,25 @@ impl Out {
         self.inner
             .write_all(terminal_lines(text.as_ref()).as_bytes())?;
         self.inner.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// A CSV header row, then one row per item (each item its JSON rendering).
+    pub fn csv(
+        &mut self,
+        columns: &[Column],
+        items: impl IntoIterator<Item = serde_json::Value>,
+    ) -> Result<(), CommandError> {
+        self.bytes(csv::header(columns).as_bytes())?;
+        for item in items {
+            self.bytes(csv::row(columns, &item).as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Raw bytes as they are (a completion script, a man page, CSV rows).
+    pub fn bytes(&mut self, bytes: &[u8]) -> Result<(), CommandError> {
+        self.inner.write_all(bytes)?;
         Ok(())
     }
 

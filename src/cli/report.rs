@@ -35,7 +35,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     match format {
         Format::Json => out.json_pretty(&json::report(&report)),
         Format::Html => out.line(html::render(&report)),
-        Format::Text | Format::Md => out.line(md::render(&report).trim_end()),
+        // Csv is refused above.
+        Format::Text | Format::Md | Format::Csv => out.line(md::render(&report).trim_end()),
     }
 }
 

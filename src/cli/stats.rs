@@ -13,7 +13,7 @@ use logbook::projection::stats::{
     AVAILABILITY_RULE, Life, MTBF_RULE, Period, lives, selected, stats,
 };
 use logbook::projection::zone::Zone;
-use logbook::report::{json, text};
+use logbook::report::{csv, json, text};
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 
@@ -23,12 +23,16 @@ use time::{Duration, OffsetDateTime};
 /// acknowledge, mean and median time to restore, mean time between outages, and availability
 /// with the policy's weights (printed beside the figures). The period runs from --since (default:
 /// the first commissioning or impact) to --until (default: now); a day is a day of the zone
-/// (--tz), and the period is shown in it.
+/// (--tz), and the period is shown in it. --format csv prints a header row, then one row per
+/// service and one for all services (an empty service): service, incidents, mtta_seconds,
+/// mttr_seconds (mean), mttr_median_seconds, mtbf_seconds, availability_percent, period_since,
+/// period_until, tz; an unknown figure is an empty cell.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook stats
   logbook stats --service mail --since 2011-01-01 --until 2011-12-31
-  logbook stats --partial-weight 0.5 --include-maintenance --format json")]
+  logbook stats --partial-weight 0.5 --include-maintenance --format json
+  logbook stats --since 2011-01-01 --until 2011-12-31 --format csv > stats-2011.csv")]
 pub struct Args {
     /// One service (default: every service, and all together)
     #[arg(long, short)]
@@ -69,7 +73,7 @@ fn instant(
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
-    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let policy = args.policy.policy()?;
     let ledger = ctx.open()?;
     let (services, incidents): (Vec<Service>, Vec<Incident>) = match &args.service {
@@ -137,10 +141,23 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             .map(|s| (s.clone(), figures(Some(s))))
             .collect(),
     };
+    let period =
+        serde_json::json!({ "since": format_instant(since), "until": format_instant(until) });
+    if format == Format::Csv {
+        // Each row names its period and zone, as the JSON object does once.
+        let item = |service: Option<&str>, s| {
+            let mut value = json::stats(service, s);
+            value["period"] = period.clone();
+            value["tz"] = ctx.zone.name().into();
+            value
+        };
+        let rows = per_service.iter().map(|(name, s)| item(Some(name), s));
+        let all = item(args.service.as_deref(), &overall);
+        return out.csv(csv::STATS, rows.chain([all]));
+    }
     if format == Format::Json {
         let mut value = json::stats(args.service.as_deref(), &overall);
-        value["period"] =
-            serde_json::json!({ "since": format_instant(since), "until": format_instant(until) });
+        value["period"] = period;
         value["policy"] = json::policy(&policy);
         value["rules"] = serde_json::json!({
             "availability": AVAILABILITY_RULE,

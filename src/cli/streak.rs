@@ -10,7 +10,7 @@ use logbook::projection::service::Service;
 use logbook::projection::streak::{self, Streaks};
 use logbook::projection::zone::{self, Zone};
 use logbook::projection::{Incident, Policy};
-use logbook::report::{json, text};
+use logbook::report::{csv, json, text};
 use logbook::store::Ledger;
 use time::Date;
 
@@ -19,12 +19,16 @@ use time::Date;
 /// A run is the number of calendar days from the end of one outage (or the service's
 /// commissioning) to the start of the next (or the as-of date), days of the zone (--tz). Only unplanned incidents that
 /// reached partial_outage or major_outage break a run; degraded service and maintenance do not
-/// (change that with the policy flags). The current run counts toward the record.
+/// (change that with the policy flags). The current run counts toward the record. --format csv
+/// prints a header row, then one row per service and one for all services (an empty service):
+/// service, days_since_last_outage, current_streak_days, record_days, record_from, record_to,
+/// ongoing_outage, as_of, tz; an unknown value is an empty cell.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook streak
   logbook streak --service mail --as-of 2011-12-28
-  logbook streak --service web-1 --top 3 --format json | jq .record")]
+  logbook streak --service web-1 --top 3 --format json | jq .record
+  logbook streak --as-of 2011-12-28 --format csv > streaks.csv")]
 pub struct Args {
     /// One service (default: a board of every service, and all of them together)
     #[arg(long, short)]
@@ -40,7 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
-    let format = ctx.formats(&[Format::Text, Format::Json])?;
+    let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let policy = args.policy.policy()?;
     let as_of = match &args.as_of {
         Some(text) => At::parse(text)
@@ -67,12 +71,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     };
     if let Some(service) = &args.service {
         let streaks = view.service(service)?;
+        if format == Format::Csv {
+            return out.csv(csv::STREAK, [json(Some(service), &streaks)]);
+        }
         if format == Format::Json {
             return out.json(&json(Some(service), &streaks));
         }
         return print_service(service, &streaks, args.top, &policy, &tz, out);
     }
     let (board, all) = view.board()?;
+    if format == Format::Csv {
+        let rows = board.iter().map(|(name, s)| json(Some(name), s));
+        return out.csv(csv::STREAK, rows.chain([json(None, &all)]));
+    }
     if format == Format::Json {
         let mut value = json(None, &all);
         value["services"] = board.iter().map(|(name, s)| json(Some(name), s)).collect();

@@ -27,7 +27,7 @@ pub fn hazardous(c: char) -> bool {
 }
 
 /// Writes `c` in the visible notation: `\n`, `\r`, `\t`, else `\u{hex}`.
-fn visible(out: &mut String, c: char) {
+pub(crate) fn visible(out: &mut String, c: char) {
     match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),

@@ -1,6 +1,7 @@
-//! Reports: projections turned into report structs, then rendered as Markdown, JSON, HTML or
-//! terminal text. Pure: no I/O, no clock (the caller passes "now").
+//! Reports: projections turned into report structs, then rendered as Markdown, JSON, HTML, CSV
+//! or terminal text. Pure: no I/O, no clock (the caller passes "now").
 
+pub mod csv;
 pub mod html;
 pub mod incident;
 pub mod inert;

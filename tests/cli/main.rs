@@ -9,6 +9,7 @@ mod add;
 mod append;
 mod byteflip;
 mod corrections;
+mod csv;
 mod durability;
 mod export_import;
 mod fold;
