@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let input = input::open(args.file.as_deref(), MAX_LINE_BYTES)?;
     let mut ledger = ctx.open_write()?;
     ledger.ensure_space(input.bytes(args.file.as_deref()))?;
-    let lines = input::parsed(input, |number, text| {
+    let mut lines = input::parsed(input, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
             error,
@@ -62,8 +62,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let mut receipts = Vec::new();
     let mut tally = Tally::default();
     super::write_or_shrink(&mut ledger, |ledger| {
-        Ok(ledger.append_each(
-            lines,
+        let appended = ledger.append_each(
+            lines.by_ref(),
             &ctx.append_context(args.force, &args.new_service),
             &mut |a| {
                 tally.add(&a);
@@ -71,7 +71,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                     receipts.push(a);
                 }
             },
-        )?)
+        );
+        // Nothing was written; the lines not yet read are still checked, so one run names
+        // every malformed line (up to a limit), not just the first.
+        appended.map_err(|e| with_later_bad_lines(e.into(), lines.by_ref()))
     })?;
     // The events are committed: say so before tidying the file, which may fail harmlessly.
     print(&receipts, &tally, format, args.quiet, out)
@@ -81,6 +84,38 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         super::compact(&mut ledger);
     }
     Ok(())
+}
+
+/// Lines that are malformed are reported together, up to this many.
+const BAD_LINES_SHOWN: usize = 20;
+
+/// Adds to the error of a refused append the malformed lines after it (their fields are
+/// checked on their own; the ledger's rules only up to the first refusal).
+fn with_later_bad_lines(
+    mut error: CommandError,
+    rest: impl Iterator<Item = Result<Line, AppendError>>,
+) -> CommandError {
+    if error.kind != super::error::Kind::Rejected {
+        return error;
+    }
+    let mut more = 0usize;
+    for line in rest {
+        if let Err(AppendError::Rejected { line, error: e }) = line {
+            more += 1;
+            if more < BAD_LINES_SHOWN {
+                error.details.push(format!("line {line}: {e}"));
+            }
+        }
+    }
+    if more >= BAD_LINES_SHOWN {
+        error
+            .details
+            .push(format!("... and {} more", more + 1 - BAD_LINES_SHOWN));
+    }
+    if more > 0 {
+        error.message = format!("{} (and {more} more malformed lines below)", error.message);
+    }
+    error
 }
 
 /// An output failure after the commit: the events are stored, and the error must say so (a

@@ -252,3 +252,31 @@ fn a_service_or_vendor_spelled_like_a_known_one_is_a_typo() {
         .code(1);
     assert!(run.stderr.contains("did you mean `Hetzner`?"), "{run}");
 }
+
+#[test]
+fn every_malformed_line_of_a_batch_is_named_and_nothing_is_written() {
+    let env = crate::common::Env::new();
+    let mut input = String::from(
+        r#"{"type":"detected","incident":"a","at":"2026-11-20T03:00:00Z","services":["db"]}"#,
+    );
+    input.push('\n');
+    for n in 0..25 {
+        input.push_str(if n % 2 == 0 {
+            r#"{"type":"note","incident":"a","at":"2026-11-20T04:00:00Z"}"#
+        } else {
+            r#"{"type":"note","incident":"a","at":"2026-11-20T04:00:00Z","text":"ok"}"#
+        });
+        input.push('\n');
+    }
+    let run = env.append(&input).code(1);
+    assert!(
+        run.stderr.starts_with("error: line 2: text: required"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains("and 12 more malformed lines below"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("  line 26: text: required"), "{run}");
+    assert_eq!(env.export(), "");
+}
