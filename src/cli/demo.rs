@@ -148,7 +148,7 @@ fn refuse_other_events(ledger: &Ledger) -> Result<(), CommandError> {
 }
 
 fn print_rows(out: &mut Out, rows: &[Vec<String>]) -> Result<(), CommandError> {
-    out.table(rows)?;
+    out.table_text_last(rows)?;
     Ok(())
 }
 

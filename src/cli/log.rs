@@ -138,7 +138,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                 out.bytes_line(&marks.json(s))?;
             }
         } else if !rows.is_empty() {
-            out.table(&rows.iter().map(|s| row(s, marks)).collect::<Vec<_>>())?;
+            out.table_text_last(&rows.iter().map(|s| row(s, marks)).collect::<Vec<_>>())?;
         }
         out.flush()
     };

@@ -73,6 +73,10 @@ pub struct Cli {
     #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
     wait: f64,
 
+    /// Show table rows whole, however wide the terminal (free text is cut to fit otherwise)
+    #[arg(long, global = true)]
+    wide: bool,
+
     /// Who is writing, for events that name no actor [default: $LOGBOOK_ACTOR, else user@host]
     #[arg(long, global = true, value_name = "NAME")]
     actor: Option<String>,
@@ -381,7 +385,11 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
     if let Some(actor) = ctx.named_actor() {
         check_actor(&actor)?;
     }
-    let mut out = Out::new();
+    let mut out = if cli.wide {
+        Out::new().wide()
+    } else {
+        Out::new()
+    };
     match command {
         Command::Init(args) => init::run(args, &ctx, &mut out),
         Command::Append(args) => append::run(args, &ctx, &mut out),

@@ -31,22 +31,61 @@ impl Out {
         }
     }
 
-    /// Rows as aligned columns; on a terminal, long last cells are cut to the width with `…`.
-    /// Control characters in cells are shown escaped (before widths are measured), so a row is
-    /// always one line.
+    /// Shows tables at their full width, whatever the terminal's (`--wide`).
+    pub fn wide(mut self) -> Out {
+        self.width = None;
+        self
+    }
+
+    /// Rows as aligned columns, never cut: keys, dates and figures are shown whole (a narrow
+    /// terminal wraps them). Control characters in cells are shown escaped (before widths are
+    /// measured), so a row is always one line.
     pub fn table(&mut self, rows: &[Vec<String>]) -> Result<(), CommandError> {
         let rows: Vec<Vec<String>> = rows
             .iter()
             .map(|row| row.iter().map(|c| terminal(c).into_owned()).collect())
             .collect();
         for line in columns(&rows) {
-            match self.width {
-                Some(w) if line.chars().count() > w => {
-                    let cut: String = line.chars().take(w.saturating_sub(1)).collect();
-                    self.line(format!("{cut}…"))?;
+            self.line(line)?;
+        }
+        Ok(())
+    }
+
+    /// [`Out::table`] for rows whose last column is free text: on a terminal, that text is cut
+    /// to the width with `…` (`--wide` shows it whole); the other columns are never cut.
+    pub fn table_text_last(&mut self, rows: &[Vec<String>]) -> Result<(), CommandError> {
+        let mut rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| terminal(c).into_owned()).collect())
+            .collect();
+        if let Some(width) = self.width {
+            // What the columns before the text take, as `columns` lays them out.
+            let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+            let before: usize = (0..n.saturating_sub(1))
+                .map(|c| {
+                    2 + rows
+                        .iter()
+                        .filter_map(|r| r.get(c))
+                        .map(|s| s.chars().count())
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum();
+            // Too little room left for text to be worth cutting: show it whole (the terminal
+            // wraps it) rather than cut a key or a date.
+            let room = width.saturating_sub(before);
+            if room >= 12 {
+                for row in rows.iter_mut().filter(|r| r.len() == n) {
+                    if let Some(text) = row.last_mut()
+                        && text.chars().count() > room
+                    {
+                        *text = format!("{}…", text.chars().take(room - 1).collect::<String>());
+                    }
                 }
-                _ => self.line(line)?,
             }
+        }
+        for line in columns(&rows) {
+            self.line(line)?;
         }
         Ok(())
     }

@@ -280,3 +280,35 @@ fn every_malformed_line_of_a_batch_is_named_and_nothing_is_written() {
     assert!(run.stderr.contains("  line 26: text: required"), "{run}");
     assert_eq!(env.export(), "");
 }
+
+/// Runs `logbook ARGS` on a terminal `columns` wide (through script(1), which gives it a pty).
+fn on_terminal(env: &crate::common::Env, columns: u16, args: &str) -> String {
+    let command = format!(
+        "COLUMNS={columns} LOGBOOK_LEDGER={} LOGBOOK_NOW={} TZ=UTC {} {args}",
+        crate::common::s(&env.ledger),
+        crate::common::NOW,
+        env!("CARGO_BIN_EXE_logbook"),
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("script(1) from util-linux");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+#[test]
+fn narrow_terminals_cut_free_text_never_keys_or_dates() {
+    let env = crate::common::Env::seeded();
+    let log = on_terminal(&env, 90, "log -n 2");
+    assert!(
+        log.contains("2011-12-28-web-1-kernel-panic  announced  "),
+        "{log}"
+    );
+    assert!(log.lines().all(|l| l.chars().count() <= 90), "{log}");
+    assert!(log.contains('…'), "{log}");
+    let wide = on_terminal(&env, 90, "--wide log -n 2");
+    assert!(wide.contains("reported on our Twitter stream"), "{wide}");
+    // The streak board's last column is dates: shown whole, not cut.
+    let board = on_terminal(&env, 60, "streak --as-of 2011-12-31");
+    assert!(board.contains("2008-05-19 to 2011-02-23"), "{board}");
+}
