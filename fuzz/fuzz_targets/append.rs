@@ -93,7 +93,8 @@ fuzz_target!(|data: &[u8]| {
         let ctx = AppendContext {
             now: START + Duration::seconds(i64::try_from(state.inputs).unwrap_or(0)),
             actor: "fuzz".to_string(),
-            force: false, new_services: Vec::new(),
+            force: false,
+            new_services: Vec::new(),
         };
         let ledger = state.ledger();
         let mut group = Vec::new();
