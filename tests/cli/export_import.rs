@@ -162,7 +162,8 @@ proptest! {
             let ctx = AppendContext {
                 now: time::macros::datetime!(2026-11-25 12:00 UTC) + time::Duration::seconds(n as i64),
                 actor: "prop".into(),
-                force: false, new_services: Vec::new(),
+                force: false,
+                new_services: Vec::new(),
             };
             let lines = batch.iter().enumerate().map(|(i, text)| {
                 Ok(Line { number: i + 1, submission: parse_line(text).unwrap_or_else(|e| panic!("{e}: {text}")) })
