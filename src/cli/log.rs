@@ -171,6 +171,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                 Direction::OldestFirst
             };
             let mut batches = Batches::new(ctx, direction)?;
+            let head = batches.head();
             let mut held: Vec<(Vec<Stored>, Marks)> = Vec::new();
             let mut left = last.unwrap_or(usize::MAX);
             while left > 0
@@ -192,7 +193,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                         rows.reverse();
                     }
                     rows.truncate(left);
-                    let marks = Marks::for_rows(ledger, &rows)?;
+                    let marks = Marks::up_to(ledger, &rows, head)?;
                     Ok((rows, marks))
                 })?
             {
@@ -232,10 +233,21 @@ impl Marks {
     /// What the corrections index says about `rows`, and the seqs of the events the
     /// corrections among them name.
     pub fn for_rows(ledger: &Ledger, rows: &[Stored]) -> Result<Marks, CommandError> {
+        Marks::up_to(ledger, rows, u64::MAX)
+    }
+
+    /// [`Marks::for_rows`], counting only corrections up to seq `head` (a read that streams
+    /// shows the log as it was when it started, marks included).
+    pub fn up_to(ledger: &Ledger, rows: &[Stored], head: u64) -> Result<Marks, CommandError> {
         let by_target = ledger
             .corrections_of(rows.iter().map(|s| s.id))?
             .into_iter()
-            .map(|(id, c)| (id, (c.amended_by, c.retracted_by)))
+            .map(|(id, mut c)| {
+                c.amended_by.retain(|seq| *seq <= head);
+                c.retracted_by.retain(|seq| *seq <= head);
+                (id, (c.amended_by, c.retracted_by))
+            })
+            .filter(|(_, (a, r))| !a.is_empty() || !r.is_empty())
             .collect();
         let seqs = ledger.seqs_of(rows.iter().filter_map(|s| target(&s.event.body)))?;
         Ok(Marks { by_target, seqs })

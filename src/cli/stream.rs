@@ -40,6 +40,11 @@ impl Batches {
         })
     }
 
+    /// The last seq of the snapshot.
+    pub fn head(&self) -> u64 {
+        self.head
+    }
+
     /// Opens the ledger, reads the next batch with `read` and lets go of the ledger; `None`
     /// when the snapshot is done. Within a batch, events come in seq order.
     pub fn next<T>(

@@ -41,6 +41,8 @@ pub struct Standing {
     pub closed: Option<(At, EventType)>,
     /// A maintenance's planned window.
     pub window: Option<(At, At)>,
+    /// The latest restore (partial or full), if any: a resolve before it is a typo.
+    pub restored: Option<At>,
 }
 
 /// What the rules are told about the append besides the stream.
@@ -185,12 +187,16 @@ fn check_kind(stream: &Stream, kind: Kind, event: &Event) -> Result<(), FieldErr
 fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), FieldError> {
     let ty = event.type_name();
     let day = time::Duration::DAY;
-    if let At::Instant(t) = event.at
-        && with
+    let ahead = match event.at {
+        At::Instant(t) => with.recorded_at.checked_add(day).is_some_and(|l| t > l),
+        // A day is ahead when it starts more than a day after the recording's day.
+        At::Day(d) => with
             .recorded_at
-            .checked_add(day)
-            .is_some_and(|limit| t > limit)
-    {
+            .date()
+            .next_day()
+            .is_some_and(|tomorrow| d > tomorrow),
+    };
+    if ahead {
         return Err(FieldError::new(
             "at",
             format!(
@@ -204,6 +210,18 @@ fn plausible(stream: &Stream, with: &Check<'_>, event: &Event) -> Result<(), Fie
     let Some(standing) = with.standing else {
         return Ok(());
     };
+    if let (EventType::Resolved, Some(restored)) = (event.event_type(), standing.restored)
+        && event.at.compare(&restored).is_lt()
+    {
+        return Err(FieldError::new(
+            "at",
+            format!(
+                "resolved at {} is before the restore at {restored} in {stream}",
+                event.at
+            ),
+        )
+        .with_problem(Problem::BeforeOpening));
+    }
     let (bound, what) = match (event.event_type().not_before(), standing.detected) {
         (Some(NotBefore::Detection), Some(detected)) => (detected, "its detection"),
         (Some(NotBefore::Detection | NotBefore::FirstEvent), _) => {
@@ -366,6 +384,7 @@ mod tests {
             detected: matches!(open.body, Body::Detected { .. }).then_some(open.at),
             closed: closed.map(|c| (At::parse(c).unwrap(), EventType::Resolved)),
             window: None,
+            restored: None,
         };
         check(
             e,
@@ -450,9 +469,12 @@ mod tests {
         let ahead = ev(r#"{"type":"note","incident":"i","at":"2062-06-16","text":"x"}"#);
         let ahead_at =
             ev(r#"{"type":"note","incident":"i","at":"2062-06-16T00:00:00Z","text":"x"}"#);
-        assert!(
-            check_with(&opened(), None, &ahead, None).is_ok(),
-            "a day is not an instant"
+        assert_eq!(
+            check_with(&opened(), None, &ahead, None)
+                .unwrap_err()
+                .problem,
+            Some(Problem::Implausible),
+            "a day ahead is as implausible as an instant"
         );
         assert_eq!(
             check_with(&opened(), None, &ahead_at, None)

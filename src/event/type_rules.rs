@@ -239,7 +239,7 @@ impl EventType {
         }
     }
 
-    /// Whether an event of this type, dated at or after its incident's first event, leaves the
+    /// Whether an event of this type, dated after its incident's first event, leaves the
     /// incident's [`Standing`] as it was: it changes neither when the incident opened, nor its
     /// detection or window, nor whether it is closed.
     ///
@@ -253,12 +253,13 @@ impl EventType {
             | EventType::Diagnosed
             | EventType::ImpactChanged
             | EventType::RestoreStep
-            | EventType::Restored
             | EventType::Announced
             | EventType::ActionItem
             | EventType::Note
             | EventType::MaintenanceStarted => true,
-            EventType::Detected
+            // A restore moves the latest restore, which a resolve is checked against.
+            EventType::Restored
+            | EventType::Detected
             | EventType::ImpactStarted
             | EventType::Resolved
             | EventType::Reopened

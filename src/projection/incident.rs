@@ -102,6 +102,11 @@ impl Incident {
             detected: self.detected.map(|d| d.at),
             closed: self.closed.map(|c| (c.at, closer)),
             window: self.window,
+            restored: [self.partial_restore, self.full_restore]
+                .into_iter()
+                .flatten()
+                .map(|s| s.at)
+                .max_by(At::compare),
         }
     }
 }

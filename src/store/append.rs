@@ -8,7 +8,7 @@ use crate::event::rules::{self, Standing, StreamState};
 use crate::event::{At, Body, Event, FieldError, Name, Submission, TargetRef};
 use crate::projection::incident;
 use crate::record::{self, Stored};
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{ReadableTable, Table, TableHandle, WriteTransaction};
 use std::collections::{HashMap, VecDeque};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -122,8 +122,22 @@ impl Ledger {
         body: impl FnOnce(&mut Writer<'_>) -> Result<T, AppendError>,
     ) -> Result<T, AppendError> {
         let txn: WriteTransaction = self.begin_write()?;
+        // A ledger written before the corrections index existed gets it filled from its log,
+        // in this same transaction, before anything is added to it.
+        let has_index = txn
+            .list_tables()
+            .map_err(self.storage())?
+            .any(|t| t.name() == CORRECTIONS.name());
         let result = {
             let mut w = Writer::new(&txn).map_err(self.storage())?;
+            if !has_index {
+                w.fill_corrections().map_err(|e| {
+                    AppendError::Store(StoreError::Corrupt {
+                        path: self.path.clone(),
+                        detail: e,
+                    })
+                })?;
+            }
             w.head = match w.meta.get("head").map_err(self.storage())? {
                 Some(bytes) => decode_head(bytes.value())
                     .ok_or_else(|| self.storage_error("the head record is malformed"))?,
@@ -291,8 +305,8 @@ impl<'t> Writer<'t> {
                 .into());
             }
         }
-        self.check(state.as_ref(), &event, ctx.now, ctx.force)?;
-        self.check_names(&event, ctx)?;
+        let amended = self.check(state.as_ref(), &event, ctx.now, ctx.force)?;
+        self.check_names(amended.as_ref().unwrap_or(&event), ctx)?;
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let id = match id {
@@ -357,7 +371,7 @@ impl<'t> Writer<'t> {
         }
         // History is replayed as it was accepted (perhaps forced): the plausibility rules,
         // which compare with the time of writing, are not asked again.
-        self.check(state.as_ref(), &stored.event, stored.recorded_at, true)?;
+        let _ = self.check(state.as_ref(), &stored.event, stored.recorded_at, true)?;
         let bytes = stored.encode();
         self.put(key, state, stored, &bytes)
     }
@@ -368,14 +382,21 @@ impl<'t> Writer<'t> {
         event: &Event,
         recorded_at: OffsetDateTime,
         force: bool,
-    ) -> Result<(), WriteError> {
+    ) -> Result<Option<Event>, WriteError> {
+        let key = event.stream().key();
         let target = match &event.body {
-            Body::Amended { target, .. } | Body::Retracted { target, .. } => {
-                self.find(*target)?.map(|s| s.event)
-            }
+            // An amendment applies to the event as the reports see it (earlier amendments
+            // applied): that is what it is checked against, so none is accepted and then
+            // dropped by the fold.
+            Body::Amended { target, .. } => match self.find(*target)? {
+                Some(found) if found.event.stream().key() == key => {
+                    Some(self.effective(&key, *target)?.unwrap_or(found.event))
+                }
+                other => other.map(|s| s.event),
+            },
+            Body::Retracted { target, .. } => self.find(*target)?.map(|s| s.event),
             _ => None,
         };
-        let key = event.stream().key();
         let standing = match (&event.incident, state) {
             (Some(_), Some(_)) => self.standing(&key)?,
             _ => None,
@@ -404,7 +425,18 @@ impl<'t> Writer<'t> {
                     .into(),
             );
         }
-        Ok(())
+        // The event an amendment leaves, for the checks that read its fields.
+        Ok(match (&event.body, target) {
+            (Body::Amended { set, .. }, Some(target)) => Some(rules::amend(&target, set)?),
+            _ => None,
+        })
+    }
+
+    /// Event `id` of stream `key` with its amendments applied (`None` when it is retracted).
+    fn effective(&mut self, key: &str, id: Uuid) -> Result<Option<Event>, WriteError> {
+        let stream = self.stream(key)?;
+        let (events, _) = crate::projection::effective::corrected(stream);
+        Ok(events.into_iter().find(|e| e.id == id).map(|e| e.event))
     }
 
     /// A new service or vendor spelled like a known one only by case or punctuation (`Web1`
@@ -572,7 +604,7 @@ impl<'t> Writer<'t> {
         let keeps_standing = match self.standings.get(&key) {
             Some(Some(standing)) => {
                 stored.event.event_type().keeps_standing()
-                    && stored.event.at.compare(&standing.opened).is_ge()
+                    && stored.event.at.compare(&standing.opened).is_gt()
             }
             Some(None) | None => false,
         };
@@ -610,6 +642,25 @@ impl<'t> Writer<'t> {
             {
                 self.projections.refresh(&key, &stream)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Fills the corrections index from every stored event (once, for an older ledger).
+    fn fill_corrections(&mut self) -> Result<(), String> {
+        let mut found = Vec::new();
+        for entry in self.events.iter().map_err(|e| e.to_string())? {
+            let (seq, bytes) = entry.map_err(|e| e.to_string())?;
+            let stored = Stored::decode(bytes.value())
+                .map_err(|e| format!("event {} cannot be read: {e}", seq.value()))?;
+            if let Some((target, kind)) = correction_of(&stored.event) {
+                found.push(((target.as_u128(), stored.seq), kind));
+            }
+        }
+        for (key, kind) in found {
+            self.corrections
+                .insert(key, kind)
+                .map_err(|e| e.to_string())?;
         }
         Ok(())
     }

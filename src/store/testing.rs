@@ -62,3 +62,12 @@ pub fn rewrite_projection(path: &Path, key: &str, edit: impl FnOnce(&str) -> Str
     txn.commit()?;
     Ok(())
 }
+
+/// Deletes the corrections index, as a ledger written before it existed lacks it.
+pub fn drop_corrections_index(path: &Path) -> Result<()> {
+    let db = Database::open(path)?;
+    let txn = db.begin_write()?;
+    txn.delete_table(super::tables::CORRECTIONS)?;
+    txn.commit()?;
+    Ok(())
+}

@@ -229,3 +229,61 @@ fn the_html_report_has_the_cause_late_entries_and_the_plan_too() {
     let html = env.run(&["report", "up", "--format", "html"]).ok().stdout;
     assert!(html.contains("<h2>Planned and actual</h2>"), "{html}");
 }
+
+#[test]
+fn an_amendment_is_checked_against_the_event_as_amended_so_far() {
+    let env = Env::new();
+    env.append(r#"{"type":"maintenance_scheduled","incident":"up","at":"2026-11-18T09:00:00Z","services":["mail","web1"],"window_start":"2026-11-20T10:00:00Z","window_end":"2026-11-20T12:00:00Z"}"#)
+        .ok();
+    env.run(&[
+        "amend",
+        "1",
+        "--set",
+        r#"{"window_end":"2026-11-20T11:00:00Z"}"#,
+        "--reason",
+        "shorter",
+    ])
+    .ok();
+    // Against the original (ends 12:00) this would pass, and the fold would drop it.
+    let run = env
+        .run(&[
+            "amend",
+            "1",
+            "--set",
+            r#"{"window_start":"2026-11-20T11:30:00Z"}"#,
+            "--reason",
+            "later",
+        ])
+        .code(1);
+    assert!(run.stderr.contains("window"), "{run}");
+    // An amendment's services meet the same spelling guard as new events.
+    let run = env
+        .run(&[
+            "amend",
+            "1",
+            "--set",
+            r#"{"services":["mail","Web1"]}"#,
+            "--reason",
+            "x",
+        ])
+        .code(1);
+    assert!(run.stderr.contains("did you mean `web1`?"), "{run}");
+}
+
+#[test]
+fn a_resolve_before_the_restore_or_a_day_far_ahead_is_a_typo() {
+    let env = Env::new();
+    env.append(&format!(
+        "{OPEN}\n{}\n",
+        r#"{"type":"restored","incident":"db","at":"2026-11-20T05:30:00Z"}"#
+    ))
+    .ok();
+    let resolve = r#"{"type":"resolved","incident":"db","at":"2026-11-20T05:00:00Z"}"#;
+    let run = env.append(resolve).code(1);
+    assert!(run.stderr.contains("is before the restore at"), "{run}");
+    env.run_with(&["append", "--force"], Some(resolve)).ok();
+    let run = env
+        .append(r#"{"type":"note","incident":"db","at":"2062-06-16","text":"x"}"#)
+        .code(1);
+    assert!(run.stderr.contains("more than a day after"), "{run}");
+}

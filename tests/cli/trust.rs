@@ -316,3 +316,31 @@ fn the_command_line_and_the_actor_are_inert_too() {
     assert_eq!(run.code, 2, "{run}");
     assert_eq!(env.export(), "");
 }
+
+#[test]
+fn a_ledger_from_before_the_corrections_index_gets_it_on_its_next_write() {
+    let env = Env::seeded();
+    env.run(&["retract", "20", "--reason", "wrong call"]).ok();
+    testing::drop_corrections_index(&env.ledger).unwrap();
+    let run = env.run(&["verify"]).code(3);
+    assert!(
+        run.stderr.contains("the corrections index is missing"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("logbook rebuild"), "{run}");
+    env.run(&[
+        "add",
+        "note",
+        "-i",
+        "2011-06-16-upstream-routing",
+        "--text",
+        "later",
+    ])
+    .ok();
+    env.run(&["verify"]).ok();
+    let log = env
+        .run(&["log", "-i", "2011-06-16-upstream-routing"])
+        .ok()
+        .stdout;
+    assert!(log.contains("[retracted by #45]"), "{log}");
+}
