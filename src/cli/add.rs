@@ -153,11 +153,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                 other => other.into(),
             })
     })?;
-    let mut tally = super::append::Tally::default();
-    appended.iter().for_each(|a| tally.add(a));
-    super::append::print(&appended, &tally, format, false, out)
-        .and_then(|()| out.flush())
-        .map_err(|e| super::append::stored_anyway(e, &tally))
+    super::append::receipts(&appended, format, out)
 }
 
 /// The JSON object the flags stand for.

@@ -222,11 +222,7 @@ impl Correction<'_> {
                     other => other.into(),
                 })
         })?;
-        let mut tally = super::append::Tally::default();
-        appended.iter().for_each(|a| tally.add(a));
-        super::append::print(&appended, &tally, format, false, out)
-            .and_then(|()| out.flush())
-            .map_err(|e| super::append::stored_anyway(e, &tally))
+        super::append::receipts(&appended, format, out)
     }
 }
 

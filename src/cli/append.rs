@@ -86,6 +86,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     Ok(())
 }
 
+/// Prints the receipts of a committed one-event append (`add`, `amend`, `retract`); an output
+/// failure says the event is stored.
+pub fn receipts(appended: &[Appended], format: Format, out: &mut Out) -> Result<(), CommandError> {
+    let mut tally = Tally::default();
+    appended.iter().for_each(|a| tally.add(a));
+    print(appended, &tally, format, false, out)
+        .and_then(|()| out.flush())
+        .map_err(|e| stored_anyway(e, &tally))
+}
+
 /// Lines that are malformed are reported together, up to this many.
 const BAD_LINES_SHOWN: usize = 20;
 

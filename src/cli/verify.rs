@@ -92,19 +92,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     }
     // Projections are derived: when only they disagree with a sound log, refolding them is
     // the repair (a ledger written by an older logbook needs it once).
-    let only_projections = report.problems.iter().all(|p| {
-        p.seq.is_none()
-            && [
-                "projection",
-                "kept state",
-                "service index",
-                "incidents table",
-                "stream states",
-                "corrections index",
-            ]
-            .iter()
-            .any(|w| p.what.contains(w))
-    });
+    let only_projections = report.problems.iter().all(|p| p.derived);
     if only_projections {
         return Err(err.hint(
             "the log itself is sound: `logbook rebuild` refolds the projections from it (a ledger written by an older logbook needs that once)",

@@ -180,34 +180,10 @@ impl EventType {
         }
     }
 
-    /// Whether an event of this type may follow a service's retirement (follow-ups and
-    /// corrections).
+    /// Whether an event of this type may follow a service's retirement: what may follow an
+    /// incident's close, except `reopened` (a service is not reopened; it is commissioned).
     pub const fn after_retired(self) -> bool {
-        match self {
-            EventType::Announced
-            | EventType::ActionItem
-            | EventType::Note
-            | EventType::Amended
-            | EventType::Retracted => true,
-            EventType::Detected
-            | EventType::ImpactStarted
-            | EventType::Acknowledged
-            | EventType::Escalated
-            | EventType::VendorEngaged
-            | EventType::VendorResponded
-            | EventType::Diagnosed
-            | EventType::ImpactChanged
-            | EventType::RestoreStep
-            | EventType::Restored
-            | EventType::Resolved
-            | EventType::Reopened
-            | EventType::MaintenanceScheduled
-            | EventType::MaintenanceStarted
-            | EventType::MaintenanceCompleted
-            | EventType::MaintenanceCancelled
-            | EventType::ServiceCommissioned
-            | EventType::ServiceRetired => false,
-        }
+        self.after_close() && !matches!(self, EventType::Reopened)
     }
 
     /// What an event of this type is implausible before in its incident, if anything: a

@@ -31,6 +31,9 @@ pub struct Problem {
     /// The seq it concerns, when it concerns one event.
     pub seq: Option<u64>,
     pub what: String,
+    /// It is in what is derived from the log (projections, the corrections index), so
+    /// `rebuild` repairs it; the log itself is not at fault.
+    pub derived: bool,
 }
 
 impl std::fmt::Display for Problem {
@@ -55,6 +58,15 @@ fn problem(seq: Option<u64>, what: impl Into<String>) -> Problem {
     Problem {
         seq,
         what: what.into(),
+        derived: false,
+    }
+}
+
+/// A problem in what `rebuild` derives again from the log.
+fn derived(seq: Option<u64>, what: impl Into<String>) -> Problem {
+    Problem {
+        derived: true,
+        ..problem(seq, what)
     }
 }
 
@@ -231,7 +243,7 @@ impl Ledger {
         let mut problems = Vec::new();
         let state_count = states.len().map_err(self.storage())?;
         if state_count != folded.len() as u64 {
-            problems.push(problem(
+            problems.push(derived(
                 None,
                 format!(
                     "{state_count} stream states are kept for {} streams",
@@ -243,7 +255,7 @@ impl Ledger {
             let expected = serde_json::to_vec(state).map_err(self.storage())?;
             let kept = states.get(key.as_str()).map_err(self.storage())?;
             if kept.as_ref().map(redb::AccessGuard::value) != Some(expected.as_slice()) {
-                problems.push(problem(
+                problems.push(derived(
                     None,
                     format!("the kept state of stream {key} does not match its events"),
                 ));
@@ -265,14 +277,14 @@ impl Ledger {
                 return Ok(Vec::new());
             }
             Err(redb::TableError::TableDoesNotExist(_)) => {
-                return Ok(vec![problem(None, "the corrections index is missing")]);
+                return Ok(vec![derived(None, "the corrections index is missing")]);
             }
             Err(e) => return Err(self.storage_error(e)),
         };
         let mut problems = Vec::new();
         let kept = table.len().map_err(self.storage())?;
         if kept != expected.len() as u64 {
-            problems.push(problem(
+            problems.push(derived(
                 None,
                 format!(
                     "the corrections index has {kept} entries for {} corrections",
@@ -283,7 +295,7 @@ impl Ledger {
         for ((target, seq), kind) in expected {
             let found = table.get((*target, *seq)).map_err(self.storage())?;
             if found.map(|v| v.value()) != Some(*kind) {
-                problems.push(problem(
+                problems.push(derived(
                     None,
                     format!("the corrections index does not hold the correction at seq {seq}"),
                 ));
@@ -374,7 +386,7 @@ impl Ledger {
             let kept = incidents.get(key.as_str()).map_err(self.storage())?;
             let kept = kept.as_ref().map(redb::AccessGuard::value);
             if kept != projected.as_ref().map(|p| p.bytes.as_slice()) {
-                problems.push(problem(
+                problems.push(derived(
                     None,
                     format!("the projection of incident {key} does not match its events"),
                 ));
@@ -386,7 +398,7 @@ impl Ledger {
         }
         let kept_incidents = incidents.len().map_err(self.storage())?;
         if kept_incidents != expected_incidents {
-            problems.push(problem(
+            problems.push(derived(
                 None,
                 format!(
                     "the incidents table holds {kept_incidents} projections for {expected_incidents} incidents"
@@ -405,7 +417,7 @@ impl Ledger {
             } else {
                 "leaves out"
             };
-            problems.push(problem(
+            problems.push(derived(
                 None,
                 format!("the service index {what} incident {incident} for service {service}"),
             ));

@@ -8,32 +8,9 @@ use serde_json::Value;
 
 const ROUTING: &str = "2011-06-16-upstream-routing";
 
-/// The records of an RFC 4180 text (quoted fields may hold `,`, `""` and line breaks).
+/// The records of an RFC 4180 text, read by the crate's own reader.
 fn parse(text: &str) -> Vec<Vec<String>> {
-    let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
-    let (mut quoted, mut chars) = (false, text.chars().peekable());
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => cell.push(c),
-        }
-    }
-    assert!(
-        row.is_empty() && cell.is_empty() && !quoted,
-        "ends mid-record"
-    );
-    rows
+    logbook::report::csv::records(text).expect("ends mid-record")
 }
 
 /// A table read back: its header and its rows, each row as (column → cell).
