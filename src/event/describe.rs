@@ -4,6 +4,17 @@
 use super::{Body, Event};
 
 impl Event {
+    /// [`Event::describe`], or the type in words when there is nothing more to say (a list
+    /// of restore steps shows "restored", not an empty line).
+    pub fn headline(&self) -> String {
+        let text = self.describe();
+        if text.is_empty() {
+            self.type_name().replace('_', " ")
+        } else {
+            text
+        }
+    }
+
     /// A short line saying what the event records.
     pub fn describe(&self) -> String {
         let services = || {
@@ -23,9 +34,13 @@ impl Event {
                     .unwrap_or_default();
                 format!("{}{level}{source}", services())
             }
-            Body::ImpactStarted { .. }
-            | Body::Restored { .. }
-            | Body::MaintenanceScheduled { .. } => services(),
+            Body::ImpactStarted { .. } | Body::MaintenanceScheduled { .. } => services(),
+            Body::Restored { level, .. } => match level {
+                Some(super::RestoreLevel::Partial) => {
+                    format!("{} partly", services()).trim().to_string()
+                }
+                Some(super::RestoreLevel::Full) | None => services(),
+            },
             Body::ImpactChanged { level, .. } => {
                 format!("{} now {}", services(), level_word(*level))
                     .trim()

@@ -210,7 +210,7 @@ pub fn render(r: &Report) -> String {
             } else {
                 String::new()
             };
-            format!("{}{state}", markdown(&e.event.describe()))
+            format!("{}{state}", markdown(&e.event.headline()))
         },
     );
     section(&mut o, r, "Announcements", &["announced"], &|e| {

@@ -287,3 +287,17 @@ fn a_resolve_before_the_restore_or_a_day_far_ahead_is_a_typo() {
         .code(1);
     assert!(run.stderr.contains("more than a day after"), "{run}");
 }
+
+#[test]
+fn a_restore_without_a_summary_is_not_a_blank_line_in_a_report() {
+    let env = Env::new();
+    env.append(&format!(
+        "{OPEN}\n{}\n{}\n",
+        r#"{"type":"restored","incident":"db","at":"2026-11-20T04:00:00Z","level":"partial"}"#,
+        r#"{"type":"restored","incident":"db","at":"2026-11-20T04:30:00Z"}"#
+    ))
+    .ok();
+    let md = env.run(&["report", "db"]).ok().stdout;
+    assert!(md.contains("- 2026-11-20 04:00 UTC — partly\n"), "{md}");
+    assert!(md.contains("- 2026-11-20 04:30 UTC — restored\n"), "{md}");
+}

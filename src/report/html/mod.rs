@@ -263,7 +263,7 @@ fn vendors(o: &mut String, r: &Report) {
 
 /// A list item's text for an event, as HTML.
 fn detail(e: &Event) -> String {
-    let mut out = escape(&e.describe());
+    let mut out = escape(&e.headline());
     if let Body::Announced {
         channel,
         audience,
