@@ -5,6 +5,7 @@ mod add;
 mod amend;
 mod append;
 mod completions;
+mod config;
 mod demo;
 mod error;
 mod export;
@@ -52,6 +53,9 @@ Examples:
   logbook amend 2 --set-at 2026-11-25T03:24:00Z --reason \"it was taken at 03:24\"
   logbook demo
 
+Config: $XDG_CONFIG_HOME/logbook/config.toml (or LOGBOOK_CONFIG) sets timezone, actor, services
+and [policy]; flags and environment variables win over it.
+
 Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt,
 70 internal error (a bug in logbook: please report it).";
 
@@ -77,12 +81,14 @@ pub struct Cli {
     #[arg(long, global = true)]
     wide: bool,
 
-    /// Who is writing, for events that name no actor [default: $LOGBOOK_ACTOR, else user@host]
+    /// Who is writing, for events that name no actor [default: $LOGBOOK_ACTOR, else the config
+    /// file's actor, else user@host]
     #[arg(long, global = true, value_name = "NAME")]
     actor: Option<String>,
 
     /// The time zone of calendar days and of "now": an IANA name (Europe/Berlin) or an offset
-    /// (-05:00, +05:30, UTC) [default: $LOGBOOK_TZ, else $TZ, else the system's, else UTC]
+    /// (-05:00, +05:30, UTC) [default: $LOGBOOK_TZ, else the config file's timezone, else $TZ,
+    /// else the system's, else UTC]
     #[arg(long, global = true, value_name = "ZONE", allow_hyphen_values = true)]
     tz: Option<String>,
 
@@ -158,6 +164,8 @@ pub struct Context {
     now: OffsetDateTime,
     /// The zone of calendar days and of "now" (DESIGN section 5, **Zone**).
     zone: TimeZone,
+    /// The config file's defaults (DESIGN section 5, **Config**).
+    config: config::Config,
 }
 
 impl Context {
@@ -201,17 +209,30 @@ impl Context {
             now: self.now,
             actor: self.named_actor().unwrap_or_else(user_at_host),
             force,
-            new_services: new_services.to_vec(),
+            new_services: new_services
+                .iter()
+                .chain(&self.config.services)
+                .cloned()
+                .collect(),
         }
     }
 
-    /// The actor named by `--actor` or `LOGBOOK_ACTOR`.
+    /// The actor named by `--actor`, `LOGBOOK_ACTOR` or the config file's `actor`.
     #[allow(clippy::disallowed_methods)] // the context reads the environment
     fn named_actor(&self) -> Option<String> {
         self.actor
             .clone()
             .or_else(|| std::env::var("LOGBOOK_ACTOR").ok())
             .filter(|a| !a.is_empty())
+            .or_else(|| self.config.actor.clone().filter(|a| !a.is_empty()))
+    }
+
+    /// The policy of a figure: the config file's `[policy]`, with the command's flags over it.
+    fn policy(
+        &self,
+        flags: &policy::PolicyArgs,
+    ) -> Result<logbook::projection::Policy, CommandError> {
+        flags.policy(self.config.policy.policy())
     }
 
     /// "Now" as the zone's clock shows it, to the second: the default time of a new event.
@@ -240,13 +261,13 @@ fn check_actor(actor: &str) -> Result<(), CommandError> {
     use logbook::event::limits::MAX_SHORT_TEXT_BYTES;
     if actor.len() > MAX_SHORT_TEXT_BYTES {
         return Err(CommandError::usage(format!(
-            "--actor (or LOGBOOK_ACTOR): {} bytes, longer than {MAX_SHORT_TEXT_BYTES}",
+            "--actor (or LOGBOOK_ACTOR, or the config file's actor): {} bytes, longer than {MAX_SHORT_TEXT_BYTES}",
             actor.len()
         )));
     }
     if actor.chars().any(logbook::report::inert::hazardous) {
         return Err(CommandError::usage(format!(
-            "--actor (or LOGBOOK_ACTOR): `{actor}` holds a control character"
+            "--actor (or LOGBOOK_ACTOR, or the config file's actor): `{actor}` holds a control character"
         )));
     }
     Ok(())
@@ -285,19 +306,21 @@ fn now() -> Result<OffsetDateTime, CommandError> {
 }
 
 /// The zone of calendar days and of "now" (DESIGN section 5): `--tz`, else `LOGBOOK_TZ`, else
-/// `TZ` (a zone `TZ` does not name is UTC, as the C library takes it, with a warning), else the
+/// the config file's `timezone`, else `TZ` (a zone `TZ` does not name is UTC, as the C library takes it, with a warning), else the
 /// zone `/etc/localtime` names, else UTC. An unknown zone in `--tz` or `LOGBOOK_TZ` is a usage
 /// error.
 #[allow(clippy::disallowed_methods)] // the context reads the environment
-fn zone(flag: Option<&str>) -> Result<TimeZone, CommandError> {
+fn zone(flag: Option<&str>, config: &config::Config) -> Result<TimeZone, CommandError> {
     if let Some(text) = flag {
         return TimeZone::parse(text).map_err(|e| zone::usage("--tz", e));
     }
     if let Some(text) = std::env::var("LOGBOOK_TZ").ok().filter(|t| !t.is_empty()) {
         return TimeZone::parse(&text).map_err(|e| zone::usage("LOGBOOK_TZ", e));
     }
-    // The config file's `timezone` goes here, between LOGBOOK_TZ and TZ, when logbook reads
-    // a config file.
+    if let Some(text) = config.timezone.as_deref().filter(|t| !t.is_empty()) {
+        let key = config::source(config, "timezone");
+        return TimeZone::parse(text).map_err(|e| zone::usage(&key, e));
+    }
     if let Some(text) = std::env::var_os("TZ") {
         let text = text.to_string_lossy();
         return Ok(TimeZone::from_tz_env(&text).unwrap_or_else(|e| {
@@ -370,6 +393,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
             cli.wait
         )));
     }
+    let config = config::load()?;
     let ctx = Context {
         ledger: cli.ledger,
         ledger_typed,
@@ -380,7 +404,8 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         })?,
         actor: cli.actor,
         now: now()?,
-        zone: zone(cli.tz.as_deref())?,
+        zone: zone(cli.tz.as_deref(), &config)?,
+        config,
     };
     if let Some(actor) = ctx.named_actor() {
         check_actor(&actor)?;

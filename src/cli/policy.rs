@@ -3,12 +3,14 @@
 use super::error::CommandError;
 use logbook::projection::Policy;
 
-/// The policy flags (DESIGN section 4); the defaults are the default policy.
+/// The policy flags (DESIGN section 4), over the config file's `[policy]`, over the default
+/// policy.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PolicyArgs {
-    /// Weight of a partial outage in availability (a major outage weighs 1.0)
-    #[arg(long, default_value_t = 0.3, value_name = "0..1")]
-    partial_weight: f64,
+    /// Weight of a partial outage in availability (a major outage weighs 1.0) [default: the
+    /// config file's, else 0.3]
+    #[arg(long, value_name = "0..1")]
+    partial_weight: Option<f64>,
     /// Count `degraded` as an outage (and as downtime at the partial weight)
     #[arg(long)]
     count_degraded: bool,
@@ -18,17 +20,18 @@ pub struct PolicyArgs {
 }
 
 impl PolicyArgs {
-    pub fn policy(&self) -> Result<Policy, CommandError> {
-        if !(0.0..=1.0).contains(&self.partial_weight) {
+    /// The flags over `base` (the config file's policy): a flag given wins.
+    pub fn policy(&self, base: Policy) -> Result<Policy, CommandError> {
+        let partial_weight = self.partial_weight.unwrap_or(base.partial_weight);
+        if !(0.0..=1.0).contains(&partial_weight) {
             return Err(CommandError::usage(format!(
-                "--partial-weight: {} is not between 0 and 1",
-                self.partial_weight
+                "--partial-weight: {partial_weight} is not between 0 and 1"
             )));
         }
         Ok(Policy {
-            partial_weight: self.partial_weight,
-            count_degraded: self.count_degraded,
-            include_maintenance: self.include_maintenance,
+            partial_weight,
+            count_degraded: self.count_degraded || base.count_degraded,
+            include_maintenance: self.include_maintenance || base.include_maintenance,
         })
     }
 }

@@ -4,7 +4,7 @@ use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
 use logbook::event::parse::suggest;
-use logbook::projection::{Incident, Policy};
+use logbook::projection::Incident;
 use logbook::report::{build, html, json, md};
 use logbook::store::Ledger;
 
@@ -26,8 +26,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Md, Format::Json, Format::Html])?;
-    // An incident's figures do not depend on the policy; the report prints the default one.
-    let policy = Policy::default();
+    // An incident's figures do not depend on the policy; the report prints the one in force.
+    let policy = ctx.config.policy.policy();
     let ledger = ctx.open()?;
     let incident = find(&ledger, &args.key)?;
     let stream = ledger.stream(&args.key)?;

@@ -74,7 +74,7 @@ fn instant(
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
-    let policy = args.policy.policy()?;
+    let policy = ctx.policy(&args.policy)?;
     let ledger = ctx.open()?;
     let (services, incidents): (Vec<Service>, Vec<Incident>) = match &args.service {
         Some(name) => {

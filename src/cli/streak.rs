@@ -45,7 +45,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
-    let policy = args.policy.policy()?;
+    let policy = ctx.policy(&args.policy)?;
     let as_of = match &args.as_of {
         Some(text) => At::parse(text)
             .map(|a| zone::day(&a, &ctx.zone))

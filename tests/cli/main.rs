@@ -8,6 +8,7 @@ mod common;
 mod add;
 mod append;
 mod byteflip;
+mod config;
 mod corrections;
 mod csv;
 mod durability;
