@@ -8,7 +8,7 @@ use super::{Context, Format};
 use logbook::event::parse_line;
 use logbook::projection::Policy;
 use logbook::projection::zone::{self, Zone};
-use logbook::report::{build, md, text};
+use logbook::report::{Clock, build, md, text};
 use logbook::store::{Access, AppendError, Ledger, Line};
 use std::path::PathBuf;
 
@@ -79,7 +79,8 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     print_rows(out, &rows)?;
 
     heading(out, "Incidents")?;
-    print_rows(out, &text::incidents(&ledger.incidents()?, ctx.now))?;
+    let clock = Clock::zone(story.name(), story.clone());
+    print_rows(out, &text::incidents(&ledger.incidents()?, ctx.now, &clock))?;
 
     // The story ends with its newest event: the streaks are as of that day.
     let as_of = last_day.unwrap_or(story.day_of(ctx.now));
@@ -105,7 +106,7 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     heading(out, "Post-incident report: 2011-06-16-upstream-routing")?;
     let key = "2011-06-16-upstream-routing";
     let incident = super::report::find(&ledger, key)?;
-    let report = build(incident, &ledger.stream(key)?, policy, ctx.now);
+    let report = build(incident, &ledger.stream(key)?, policy, ctx.now).shown_in(clock);
     out.line(md::render(&report).trim_end())?;
     out.line("")?;
     out.line(format!(

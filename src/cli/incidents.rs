@@ -49,6 +49,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         eprintln!("no incidents");
         return Ok(());
     }
-    out.table(&text::incidents(&list, ctx.now))?;
+    out.table(&text::incidents(&list, ctx.now, &ctx.clock()))?;
     Ok(())
 }

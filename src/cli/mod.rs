@@ -242,6 +242,11 @@ impl Context {
         now.replace_millisecond(0).unwrap_or(now)
     }
 
+    /// How times are shown to people: on the zone's clock (DESIGN section 6).
+    fn clock(&self) -> logbook::report::Clock {
+        logbook::report::Clock::zone(self.zone.name(), self.zone.clone())
+    }
+
     /// Refuses formats a command cannot produce; `allowed` is the command's list in
     /// `format::FORMATS` (its `--help` shows that list).
     fn formats(&self, allowed: &[Format]) -> Result<Format, CommandError> {

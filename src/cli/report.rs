@@ -31,7 +31,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let ledger = ctx.open()?;
     let incident = find(&ledger, &args.key)?;
     let stream = ledger.stream(&args.key)?;
-    let report = build(incident, &stream, policy, ctx.now);
+    let report = build(incident, &stream, policy, ctx.now).shown_in(ctx.clock());
     match format {
         Format::Json => out.json_pretty(&json::report(&report)),
         Format::Html => out.line(html::render(&report)),

@@ -31,6 +31,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             "timeline": entries.iter().map(json::entry).collect::<Vec<_>>(),
         }));
     }
-    out.table_text_last(&text::timeline(&entries))?;
+    out.table_text_last(&text::timeline(&entries, &ctx.clock()))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The post-incident report: everything DESIGN section 6 asks for, gathered from one
 //! incident's projection and its effective events.
 
+use super::Clock;
 use crate::event::{Body, Event};
 use crate::projection::effective::Correction;
 use crate::projection::metrics::{Metrics, metrics};
@@ -19,9 +20,18 @@ pub struct Report {
     pub corrections: Vec<Correction>,
     /// When the report was made (closes intervals still open).
     pub now: OffsetDateTime,
+    /// How its times are shown: as written until [`Report::shown_in`] names a zone.
+    pub clock: Clock,
 }
 
 impl Report {
+    /// The report with its times shown by `clock` (DESIGN section 6: times in the zone).
+    #[must_use]
+    pub fn shown_in(mut self, clock: Clock) -> Report {
+        self.clock = clock;
+        self
+    }
+
     /// Timeline entries of the given types, in time order.
     pub fn entries(&self, types: &[&str]) -> impl Iterator<Item = &Entry> {
         self.timeline
@@ -48,5 +58,6 @@ pub fn build(incident: Incident, stream: &[Stored], policy: Policy, now: OffsetD
         timeline,
         corrections,
         now,
+        clock: Clock::as_written(),
     }
 }

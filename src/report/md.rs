@@ -2,14 +2,14 @@
 //! [`super::inert`], so it can neither carry HTML nor link anywhere but `http`, `https`, `mailto`.
 
 use super::inert::{markdown, markdown_link};
-use super::{Report, duration, when};
+use super::{Clock, Report, duration};
 use crate::event::{Body, Level, word};
 use crate::projection::Stamp;
 use crate::projection::span::{Span, offset};
 use std::fmt::Write;
 
-fn stamp(s: &Option<Stamp>) -> String {
-    s.as_ref().map_or("—".to_string(), when)
+fn stamp(c: &Clock, s: &Option<Stamp>) -> String {
+    s.as_ref().map_or("—".to_string(), |s| c.when(s))
 }
 
 /// Renders the report.
@@ -30,22 +30,34 @@ pub fn render(r: &Report) -> String {
         state.replace('_', " ")
     );
     let _ = writeln!(o, "| Services | {} |", markdown(&i.services.join(", ")));
-    let _ = writeln!(o, "| Impact started | {} |", stamp(&i.impact_start));
+    let _ = writeln!(
+        o,
+        "| Impact started | {} |",
+        stamp(&r.clock, &i.impact_start)
+    );
     let _ = writeln!(
         o,
         "| Partly restored | {} ({}) |",
-        stamp(&i.partial_restore),
+        stamp(&r.clock, &i.partial_restore),
         duration(m.time_to_partial_restore)
     );
     let _ = writeln!(
         o,
         "| Restored | {} ({}) |",
-        stamp(&i.full_restore.or(i.resolved)),
+        stamp(&r.clock, &i.full_restore.or(i.resolved)),
         duration(m.time_to_restore)
     );
-    let _ = writeln!(o, "| Resolved | {} |", stamp(&i.resolved));
-    if let Some((start, end)) = &i.window {
+    let _ = writeln!(o, "| Resolved | {} |", stamp(&r.clock, &i.resolved));
+    if let Some((start, end)) = i.window {
+        let exact = |at| Stamp {
+            at,
+            approximate: false,
+        };
+        let (start, end) = (r.clock.when(&exact(start)), r.clock.when(&exact(end)));
         let _ = writeln!(o, "| Window | {start} to {end} |");
+    }
+    if let Some(zone) = r.clock.name() {
+        let _ = writeln!(o, "| Times in | {} |", markdown(zone));
     }
 
     let _ = writeln!(o, "\n## Impact\n");
@@ -99,7 +111,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(
                 o,
                 "Detected{source} at {}: {}.",
-                when(&at),
+                r.clock.when(&at),
                 markdown(&e.describe())
             );
             let _ = writeln!(
@@ -123,7 +135,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             o,
             "- {} — {}",
-            when(&e.event.stamp()),
+            r.clock.when(&e.event.stamp()),
             markdown(&e.event.describe())
         );
     }
@@ -145,14 +157,14 @@ pub fn render(r: &Report) -> String {
         let at = e.event.stamp();
         let amended = if e.amended { " (amended)" } else { "" };
         let late = if e.late {
-            format!(" (late entry, recorded {})", super::recorded(e.recorded_at))
+            format!(" (late entry, recorded {})", r.clock.instant(e.recorded_at))
         } else {
             String::new()
         };
         let _ = writeln!(
             o,
             "| {} | {} | {}{amended}{late} | {} |",
-            when(&at),
+            r.clock.when(&at),
             e.offset.map(offset).unwrap_or_default(),
             e.event.type_name(),
             markdown(&e.event.describe())
@@ -174,8 +186,8 @@ pub fn render(r: &Report) -> String {
                 o,
                 "| {} | {tickets} | {} | {} | {} | {} |",
                 markdown(&v.vendor),
-                stamp(&v.engaged),
-                stamp(&v.responded),
+                stamp(&r.clock, &v.engaged),
+                stamp(&r.clock, &v.responded),
                 v.responses,
                 duration(*span)
             );
@@ -192,7 +204,7 @@ pub fn render(r: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "- {}{offset}: {}",
-                    when(&at),
+                    r.clock.when(&at),
                     markdown(&e.event.describe())
                 );
             }
@@ -315,6 +327,6 @@ fn section(
     let _ = writeln!(o, "\n## {title}\n");
     for e in entries {
         let at = e.event.stamp();
-        let _ = writeln!(o, "- {} — {}", when(&at), line(e));
+        let _ = writeln!(o, "- {} — {}", r.clock.when(&at), line(e));
     }
 }

@@ -13,6 +13,64 @@ pub use incident::{Report, build};
 
 use crate::event::At;
 use crate::projection::Stamp;
+use crate::projection::zone::Zone;
+use std::sync::Arc;
+
+/// How times are shown to people (DESIGN section 6: "times in the zone"): every instant in one
+/// zone's clock, or each as it was written. Dates known only to the day stay as written.
+#[derive(Clone, Default)]
+pub struct Clock {
+    zone: Option<(String, Arc<dyn Zone + Send + Sync>)>,
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Clock").field(&self.name()).finish()
+    }
+}
+
+impl Clock {
+    /// Each time as it was written, with its own offset.
+    pub fn as_written() -> Clock {
+        Clock::default()
+    }
+
+    /// Every instant as `zone`'s clock shows it; `name` names the zone (`Europe/Berlin`).
+    pub fn zone(name: impl Into<String>, zone: impl Zone + Send + Sync + 'static) -> Clock {
+        Clock {
+            zone: Some((name.into(), Arc::new(zone))),
+        }
+    }
+
+    /// The zone's name; `None` when times are shown as written.
+    pub fn name(&self) -> Option<&str> {
+        self.zone.as_ref().map(|(name, _)| name.as_str())
+    }
+
+    /// A time for people: `2011-06-16 03:20 -04:00`, `2011-06-16`, `~` for estimates.
+    pub fn when(&self, stamp: &Stamp) -> String {
+        match (&self.zone, stamp.at) {
+            (Some((_, zone)), At::Instant(t)) => when(&Stamp {
+                at: At::Instant(zone.local(t)),
+                approximate: stamp.approximate,
+            }),
+            _ => when(stamp),
+        }
+    }
+
+    /// `t` on the zone's clock; `None` when times are shown as written.
+    pub fn local(&self, t: time::OffsetDateTime) -> Option<time::OffsetDateTime> {
+        self.zone.as_ref().map(|(_, zone)| zone.local(t))
+    }
+
+    /// [`Clock::when`] of an exact instant (when the ledger recorded an event, "now").
+    pub fn instant(&self, t: time::OffsetDateTime) -> String {
+        self.when(&Stamp {
+            at: At::Instant(t),
+            approximate: false,
+        })
+    }
+}
 
 /// A time as written, for people: `2011-06-16 03:20 -04:00`, `2011-06-16`, `~` for estimates.
 pub fn when(stamp: &Stamp) -> String {
@@ -54,14 +112,6 @@ pub fn duration(span: Option<crate::projection::span::Span>) -> String {
     }
 }
 
-/// When the ledger recorded an event, for people: `2026-11-25 12:00 UTC`.
-pub fn recorded(at: time::OffsetDateTime) -> String {
-    when(&Stamp {
-        at: At::Instant(at),
-        approximate: false,
-    })
-}
-
 /// A maintenance's window against what happened: rows of (what, planned, actual, difference);
 /// `None` for an unplanned incident.
 pub fn plan(r: &Report) -> Option<Vec<(&'static str, String, String, String)>> {
@@ -88,7 +138,7 @@ pub fn plan(r: &Report) -> Option<Vec<(&'static str, String, String, String)>> {
         };
         (
             what,
-            when(&planned),
+            r.clock.when(&planned),
             actual.as_ref().map_or("—".to_string(), when),
             diff,
         )

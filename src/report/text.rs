@@ -1,7 +1,7 @@
 //! Terminal text: aligned tables that read at 80 columns, built as rows of cells (the CLI
 //! aligns them).
 
-use super::{duration, when};
+use super::{Clock, duration};
 use crate::event::word;
 use crate::projection::Incident;
 use crate::projection::metrics::metrics;
@@ -12,7 +12,7 @@ use crate::projection::timeline::Entry;
 use time::OffsetDateTime;
 
 /// Rows of `incidents`: key, state, start, time to restore, services.
-pub fn incidents(list: &[Incident], now: OffsetDateTime) -> Vec<Vec<String>> {
+pub fn incidents(list: &[Incident], now: OffsetDateTime, clock: &Clock) -> Vec<Vec<String>> {
     let mut rows = vec![
         vec!["INCIDENT", "STATE", "STARTED", "RESTORED IN", "SERVICES"]
             .into_iter()
@@ -30,7 +30,7 @@ pub fn incidents(list: &[Incident], now: OffsetDateTime) -> Vec<Vec<String>> {
         rows.push(vec![
             i.key.clone(),
             word(&i.state).replace('_', " "),
-            when(&i.impact_start.unwrap_or(i.opened)),
+            clock.when(&i.impact_start.unwrap_or(i.opened)),
             restored,
             i.services.join(","),
         ]);
@@ -39,14 +39,14 @@ pub fn incidents(list: &[Incident], now: OffsetDateTime) -> Vec<Vec<String>> {
 }
 
 /// Rows of a timeline: time, T+, type, what happened.
-pub fn timeline(entries: &[Entry]) -> Vec<Vec<String>> {
+pub fn timeline(entries: &[Entry], clock: &Clock) -> Vec<Vec<String>> {
     entries
         .iter()
         .map(|e| {
             let at = e.event.stamp();
             let amended = if e.amended { " (amended)" } else { "" };
             vec![
-                when(&at),
+                clock.when(&at),
                 e.offset.map(offset).unwrap_or_default(),
                 format!("{}{amended}", e.event.type_name()),
                 e.event.describe(),

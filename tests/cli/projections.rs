@@ -58,8 +58,38 @@ fn the_demo_tells_the_story_from_the_projections() {
 #[test]
 fn the_routing_report_matches_the_blog() {
     let env = Env::seeded();
-    let md = env.run(&["report", ROUTING]).ok();
+    // Times in the blog's zone, as the blog tells them.
+    let md = env
+        .run(&["report", ROUTING, "--tz", "America/New_York"])
+        .ok();
     snap!("report_routing_md", md.stdout.clone());
+    // In another zone the same instants show on that zone's clock, and the zone is named.
+    let berlin = env.run(&["report", ROUTING, "--tz", "Europe/Berlin"]).ok();
+    assert!(
+        berlin
+            .stdout
+            .contains("| Impact started | ~2011-06-16 09:20 +02:00 |"),
+        "{berlin}"
+    );
+    assert!(
+        berlin.stdout.contains("| Times in | Europe/Berlin |"),
+        "{berlin}"
+    );
+    let html = env
+        .run(&[
+            "report",
+            ROUTING,
+            "--tz",
+            "Europe/Berlin",
+            "--format",
+            "html",
+        ])
+        .ok();
+    assert!(
+        html.stdout.contains("2011-06-16 13:05 +02:00"),
+        "restored at 07:05 EDT"
+    );
+    assert!(html.stdout.contains("clock times in Europe/Berlin"));
     let json = env.run(&["report", ROUTING, "--format", "json"]).ok();
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_valid("report.v1.json", &report);
@@ -296,7 +326,13 @@ fn stats_follow_the_policy() {
 #[test]
 fn incidents_and_timelines_list_what_happened() {
     let env = Env::seeded();
-    snap!("incidents", env.run(&["incidents"]).ok().stdout);
+    let new_york = ["--tz", "America/New_York"];
+    snap!(
+        "incidents",
+        env.run(&[&["incidents"], &new_york[..]].concat())
+            .ok()
+            .stdout
+    );
     let json = env.run(&["incidents", "--format", "json"]).ok();
     assert_lines_valid("incidents.v1.json", &json.stdout);
     assert_eq!(json.json_lines()[0].as_array().unwrap().len(), 5);
@@ -306,9 +342,15 @@ fn incidents_and_timelines_list_what_happened() {
     assert_eq!(mail.json_lines()[0].as_array().unwrap().len(), 3);
     snap!(
         "timeline_web_1",
-        env.run(&["timeline", "2011-12-28-web-1-kernel-panic"])
-            .ok()
-            .stdout
+        env.run(
+            &[
+                &["timeline", "2011-12-28-web-1-kernel-panic"],
+                &new_york[..]
+            ]
+            .concat()
+        )
+        .ok()
+        .stdout
     );
     let timeline = env.run(&["timeline", ROUTING, "--format", "json"]).ok();
     assert_lines_valid("timeline.v1.json", &timeline.stdout);

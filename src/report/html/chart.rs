@@ -6,7 +6,7 @@ use crate::event::{At, word};
 use crate::projection::span::{Span, offset};
 use crate::projection::timeline::Entry;
 use crate::projection::{Interval, Stamp};
-use crate::report::{Report, duration, when};
+use crate::report::{Report, duration};
 use std::fmt::Write;
 use time::OffsetDateTime;
 
@@ -116,8 +116,11 @@ pub(super) fn chart(r: &Report) -> String {
         At::Day(_) => time::UtcOffset::UTC,
     };
     for k in -(o - lo).div_euclid(step)..=(hi - o).div_euclid(step) {
-        let t = OffsetDateTime::from_unix_timestamp(o + k * step)
-            .map(|t| t.checked_to_offset(zone).unwrap_or(t));
+        let t = OffsetDateTime::from_unix_timestamp(o + k * step).map(|t| {
+            r.clock
+                .local(t)
+                .unwrap_or_else(|| t.checked_to_offset(zone).unwrap_or(t))
+        });
         let Ok(t) = t else { continue };
         let mut clock = format!("{:02}:{:02}", t.hour(), t.minute());
         if hi - lo > 86400 {
@@ -137,10 +140,13 @@ pub(super) fn chart(r: &Report) -> String {
         let (w, fill) = ((x(*to) - px).max(2.0), colour(iv.level));
         let estimate = iv.from.approximate || iv.to.is_some_and(|t| t.approximate);
         let dash = ["", " stroke=\"#333\" stroke-dasharray=\"3 2\""][usize::from(estimate)];
-        let end = iv.to.as_ref().map_or("now (ongoing)".into(), when);
+        let end = iv
+            .to
+            .as_ref()
+            .map_or("now (ongoing)".into(), |t| r.clock.when(t));
         let length = duration(Span::between(&iv.from, iv.to.as_ref().unwrap_or(&now)));
         let level = word(&iv.level).replace('_', " ");
-        let (service, from) = (&iv.service, when(&iv.from));
+        let (service, from) = (&iv.service, r.clock.when(&iv.from));
         let tip = escape(&format!(
             "{service}: {level} from {from} to {end} ({length})"
         ));
@@ -155,7 +161,7 @@ pub(super) fn chart(r: &Report) -> String {
             s,
             "<line x1=\"{px:.1}\" y1=\"{y1}\" x2=\"{px:.1}\" y2=\"{axis}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/><text x=\"{px:.1}\" y=\"{y2}\" dx=\"-3\" text-anchor=\"end\">now</text>"
         );
-        let now = when(&exact(At::Instant(
+        let now = r.clock.when(&exact(At::Instant(
             r.now.checked_to_offset(zone).unwrap_or(r.now),
         )));
         notes.push(format!(
@@ -166,7 +172,7 @@ pub(super) fn chart(r: &Report) -> String {
         let cy = top - 10.0 - level * 9.0;
         let fill = ["#333", "#fff"][usize::from(e.event.approximate)];
         let rel = e.offset.map(offset).unwrap_or_default();
-        let (at, ty) = (when(&e.event.stamp()), e.event.type_name());
+        let (at, ty) = (r.clock.when(&e.event.stamp()), e.event.type_name());
         let what = e.event.describe();
         let what = if what.is_empty() {
             what
@@ -184,12 +190,15 @@ pub(super) fn chart(r: &Report) -> String {
         s,
         "</svg>\n<ul class=\"legend\">{legend}<li>● event at a known time</li><li>○ event at an estimated time (~)</li><li>dashed outline: an estimated bound</li></ul>"
     );
-    let start = when(&start);
-    let zone = start.rsplit(' ').next().unwrap_or_default();
+    let start = r.clock.when(&start);
+    let zone = match r.clock.name() {
+        Some(name) => format!("in {name}"),
+        None => format!("at {}", start.rsplit(' ').next().unwrap_or_default()),
+    };
     let notes = escape(&notes.join(" "));
     let _ = write!(
         s,
-        "<figcaption class=\"note\">T+ offsets from {start}; clock times at {zone}. {notes}</figcaption>\n</figure>"
+        "<figcaption class=\"note\">T+ offsets from {start}; clock times {zone}. {notes}</figcaption>\n</figure>"
     );
     s
 }

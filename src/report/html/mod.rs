@@ -3,7 +3,7 @@
 //! ([`super::inert::html`]).
 
 use super::inert::html as escape;
-use super::{Report, duration, when};
+use super::{Clock, Report, duration};
 use crate::event::{At, Body, Event, Level, word};
 use crate::projection::span::{Span, human, offset};
 use crate::projection::timeline::Entry;
@@ -65,9 +65,9 @@ fn exact(at: At) -> Stamp {
 }
 
 /// A written time, escaped, in a no-wrap span; `—` when unknown.
-fn time(s: Option<Stamp>) -> String {
+fn time(c: &Clock, s: Option<Stamp>) -> String {
     s.map_or("—".into(), |s| {
-        format!("<span class=\"t\">{}</span>", escape(&when(&s)))
+        format!("<span class=\"t\">{}</span>", escape(&c.when(&s)))
     })
 }
 
@@ -102,22 +102,32 @@ pub fn render(r: &Report) -> String {
         ("Kind", word(&i.kind)),
         ("State", word(&i.state).replace('_', " ")),
         ("Services", escape(&i.services.join(", "))),
-        ("Impact started", time(i.impact_start)),
+        ("Impact started", time(&r.clock, i.impact_start)),
     ];
     if i.partial_restore.is_some() {
-        let (at, d) = (time(i.partial_restore), duration(m.time_to_partial_restore));
+        let (at, d) = (
+            time(&r.clock, i.partial_restore),
+            duration(m.time_to_partial_restore),
+        );
         rows.push(("Partly restored", format!("{at} ({d})")));
     }
     match i.full_restore.or(i.resolved) {
         Some(at) => {
             let d = duration(m.time_to_restore);
-            rows.push(("Restored", format!("{} ({d})", time(Some(at)))));
+            rows.push(("Restored", format!("{} ({d})", time(&r.clock, Some(at)))));
         }
-        None => rows.push(("Restored", time(None))),
+        None => rows.push(("Restored", time(&r.clock, None))),
     }
-    rows.push(("Resolved", time(i.resolved)));
-    if let Some((start, end)) = &i.window {
+    rows.push(("Resolved", time(&r.clock, i.resolved)));
+    if let Some((start, end)) = i.window {
+        let (start, end) = (
+            time(&r.clock, Some(exact(start))),
+            time(&r.clock, Some(exact(end))),
+        );
         rows.push(("Window", format!("{start} to {end}")));
+    }
+    if let Some(zone) = r.clock.name() {
+        rows.push(("Times in", escape(zone)));
     }
     let fixes = match i.corrections {
         1 => "1 correction".to_string(),
@@ -141,7 +151,7 @@ pub fn render(r: &Report) -> String {
             source = format!(" by {}", word(s));
         }
         let what = escape(e.describe().trim_end_matches('.'));
-        let at = time(Some(e.stamp()));
+        let at = time(&r.clock, Some(e.stamp()));
         let ttd = duration(m.time_to_detect);
         let tta = duration(m.time_to_acknowledge);
         let _ = writeln!(
@@ -165,7 +175,7 @@ pub fn render(r: &Report) -> String {
         o.push_str("</section>\n");
     }
     let _ = writeln!(o, "<section>\n<h2>Timeline</h2>\n{}", chart(r));
-    let rows: Vec<Vec<String>> = r.timeline.iter().map(line).collect();
+    let rows: Vec<Vec<String>> = r.timeline.iter().map(|e| line(r, e)).collect();
     table(&mut o, "Time|T+|Type|What", &rows);
     o.push_str("</section>\n");
     vendors(&mut o, r);
@@ -211,7 +221,7 @@ fn impact(o: &mut String, r: &Report) {
 }
 
 /// One row of the timeline table.
-fn line(e: &Entry) -> Vec<String> {
+fn line(r: &Report, e: &Entry) -> Vec<String> {
     let mut what = escape(&e.event.describe());
     if e.amended {
         what.push_str(&tag("amended"));
@@ -219,7 +229,7 @@ fn line(e: &Entry) -> Vec<String> {
     if e.late {
         what.push_str(&tag(&format!(
             "late entry, recorded {}",
-            super::recorded(e.recorded_at)
+            r.clock.instant(e.recorded_at)
         )));
     }
     if let Some(a) = &e.event.actor {
@@ -228,7 +238,7 @@ fn line(e: &Entry) -> Vec<String> {
     let offset = e.offset.map(offset).unwrap_or_default();
     let ty = format!("<code>{}</code>", e.event.type_name());
     vec![
-        time(Some(e.event.stamp())),
+        time(&r.clock, Some(e.event.stamp())),
         format!("<span class=\"t\">{offset}</span>"),
         ty,
         what,
@@ -242,7 +252,11 @@ fn vendors(o: &mut String, r: &Report) {
         let spans = r.metrics.vendor_response.iter();
         let span = spans.filter(|(n, _)| *n == v.vendor).find_map(|(_, s)| *s);
         let tickets = escape(&v.tickets.join(", "));
-        let (engaged, first, n) = (time(v.engaged), time(v.responded), v.responses);
+        let (engaged, first, n) = (
+            time(&r.clock, v.engaged),
+            time(&r.clock, v.responded),
+            v.responses,
+        );
         let row = [
             escape(&v.vendor),
             tickets,
@@ -301,7 +315,7 @@ fn detail(e: &Event) -> String {
 fn list(o: &mut String, r: &Report, title: &str, types: &[&str]) {
     let _ = writeln!(o, "<section>\n<h2>{title}</h2>\n<ul class=\"events\">");
     for e in r.entries(types) {
-        let (at, what) = (time(Some(e.event.stamp())), detail(&e.event));
+        let (at, what) = (time(&r.clock, Some(e.event.stamp())), detail(&e.event));
         let _ = writeln!(o, "<li>{at} — {what}</li>");
     }
     if r.entries(types).next().is_none() {
@@ -359,7 +373,7 @@ fn corrections(o: &mut String, r: &Report) {
         let _ = writeln!(
             o,
             "<li>{} — #{} {what}</li>",
-            time(Some(exact(c.at))),
+            time(&r.clock, Some(exact(c.at))),
             c.seq
         );
     }
