@@ -8,7 +8,8 @@ use super::{Context, Format};
 ///
 /// Drops the projection tables (incident summaries, the service index, the stream states the
 /// append rules use) and folds every stream of the log again, in one transaction. The log
-/// itself is not touched; every query answers the same afterwards.
+/// itself is not touched; every query answers the same afterwards. The file is compacted
+/// afterwards, so the replaced projections' pages are given back.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook rebuild")]
@@ -16,13 +17,16 @@ pub struct Args {}
 
 pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json])?;
-    let ledger = ctx.open_write()?;
+    let mut ledger = ctx.open_write()?;
     let bar = super::progress::events(0, "rebuilding");
     let done = ledger.rebuild_with(&|streams, total| {
         bar.set_length(total);
         bar.set_position(streams);
     })?;
     bar.finish_and_clear();
+    // Committed: the old projections' pages are free; give them back (a failure only leaves
+    // the file larger, and says so).
+    super::compact(&mut ledger);
     match format {
         Format::Json => {
             out.json(&serde_json::json!({ "streams": done.streams, "incidents": done.incidents }))
