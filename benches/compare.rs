@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 const LOGBOOK: &str = env!("CARGO_BIN_EXE_logbook");
 
+#[path = "support/readers.rs"]
+mod readers;
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -323,6 +326,17 @@ impl Sizes {
                 met,
             );
         }
+        self.readers(&ledger, &db);
+        let ours = median(big, || {}, || self.logbook(&ledger, &["verify", "--quick"]));
+        row(
+            n,
+            "verify --quick (chain and seqs only)",
+            ms(ours),
+            "-".into(),
+            None,
+            "-",
+            None,
+        );
         let ours = median(big, || {}, || self.logbook(&ledger, &["verify"]));
         let theirs = median(big, || {}, || self.sqlite(&db, &["verify"]));
         row(
@@ -344,6 +358,62 @@ impl Sizes {
             Some(ours.as_secs_f64() / theirs.as_secs_f64()),
             "<= 10 s",
             Some(ours.as_secs_f64() <= 10.0),
+        );
+    }
+
+    /// Streaming readers, whole-ledger queries, and an append while a reader is held.
+    fn readers(&self, ledger: &Path, db: &Path) {
+        let n = self.events;
+        for (job, args) in [("log | head -1", ["log"]), ("export | head -1", ["export"])] {
+            let ours = readers::first_line(self.runs, || self.logbook(ledger, &args));
+            let theirs = readers::first_line(self.runs, || self.sqlite(db, &["dump"]));
+            row(
+                n,
+                &format!("{job} (sqlite: first row of SELECT all)"),
+                ms(ours),
+                ms(theirs),
+                Some(ours.as_secs_f64() / theirs.as_secs_f64()),
+                "<= 100 ms",
+                Some(ours.as_secs_f64() <= 0.1),
+            );
+        }
+        for (job, args) in [
+            ("stats, every service", vec!["stats"]),
+            ("streak, every service", vec!["streak"]),
+        ] {
+            let ours = median(self.runs, || {}, || self.logbook(ledger, &args));
+            row(
+                n,
+                job,
+                ms(ours),
+                "-".into(),
+                None,
+                "<= 300 ms",
+                Some(ours.as_secs_f64() <= 0.3),
+            );
+        }
+        let note = [
+            "add",
+            "note",
+            "--incident",
+            "inc-0000001",
+            "--text",
+            "bench",
+        ];
+        let ours = readers::append_while_held(
+            self.runs.min(3),
+            Duration::from_secs(2),
+            || self.logbook(ledger, &["log"]),
+            || self.logbook(ledger, &note),
+        );
+        row(
+            n,
+            "add while `log` output sits unread",
+            ms(ours),
+            "-".into(),
+            None,
+            "<= 1 s",
+            Some(ours.as_secs_f64() <= 1.0),
         );
     }
 
@@ -384,7 +454,7 @@ fn size(path: &Path) -> u64 {
 /// The do-it-yourself side: what a user who keeps events as JSON in SQLite would write.
 mod sqlite {
     use rusqlite::{Connection, params};
-    use std::io::BufRead;
+    use std::io::{BufRead, Write};
 
     fn open(path: &str) -> Connection {
         let db = Connection::open(path).expect("open sqlite");
@@ -473,6 +543,20 @@ mod sqlite {
                 assert_eq!(ok, "ok");
             }
             "rebuild" => db.execute_batch("REINDEX;").expect("reindex"),
+            "dump" => {
+                let mut q = db
+                    .prepare("SELECT body FROM events ORDER BY rowid")
+                    .expect("prepare");
+                let mut rows = q.query([]).expect("query");
+                let mut out = std::io::stdout().lock();
+                while let Some(r) = rows.next().expect("row") {
+                    let body: String = r.get(0).expect("body");
+                    // A reader that stopped reading (`| head -1`) ends the dump.
+                    if writeln!(out, "{body}").is_err() {
+                        break;
+                    }
+                }
+            }
             other => panic!("unknown sqlite job {other}"),
         }
     }
