@@ -334,3 +334,18 @@ mod tests {
         assert_eq!(sample().id, a.id);
     }
 }
+
+/// A stable id derived from names (a UUIDv8 holding the first bytes of their SHA-256): the
+/// same names give the same id on every machine, so things named after them (a feed, an
+/// event built from a source's own ids) keep their id across runs.
+pub fn derived_id(parts: &[&str]) -> Uuid {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}

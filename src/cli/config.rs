@@ -27,17 +27,26 @@ pub struct Config {
     pub services: Vec<String>,
     #[serde(default)]
     pub policy: PolicyConfig,
-    /// The status site's settings (read by `site`).
+    /// `[site]`: the status site's title, address and services.
     #[serde(default)]
-    #[expect(
-        dead_code,
-        reason = "read by `site` (issue 11); accepted now so a file is stable"
-    )]
-    pub site: toml::Table,
+    pub site: SiteConfig,
     /// `[ingest.<source>]` mappings (read by `ingest` and `serve`).
     #[serde(default)]
     #[allow(dead_code)] // read by `ingest` (issue 10); accepted now so a file is stable
     pub ingest: BTreeMap<String, toml::Table>,
+}
+
+/// `[site]`: how the status site presents itself (DESIGN section 12).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The page's title (default "Status").
+    pub title: Option<String>,
+    /// Where it is published (`https://status.example.com`), for absolute links in the feed
+    /// and the calendar.
+    pub url: Option<String>,
+    /// The services shown, in this order (default: every service, by name).
+    pub services: Option<Vec<String>>,
 }
 
 /// `[policy]`: the default policy of every figure (DESIGN section 4); flags override it.
@@ -119,7 +128,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, CommandError> {
         ))
         .hint(
             "keys: timezone, actor, services, [policy] partial_weight, count_degraded, \
-             include_maintenance, [site], [ingest.SOURCE]",
+             include_maintenance, [site] title, url, services, [ingest.SOURCE]",
         )
     })?;
     if let Some(w) = config.policy.partial_weight
@@ -151,7 +160,7 @@ mod tests {
         let c = parse(
             "timezone = \"Europe/Berlin\"\nactor = \"kai\"\nservices = [\"Web1\"]\n\
              [policy]\npartial_weight = 0.5\ncount_degraded = true\n\
-             [site]\ntitle = \"x\"\n[ingest.alertmanager]\nservice_label = \"job\"\n",
+             [site]\ntitle = \"x\"\nurl = \"https://status.example.com\"\n[ingest.alertmanager]\nservice_label = \"job\"\n",
             Path::new("c.toml"),
         )
         .unwrap();
@@ -164,6 +173,7 @@ mod tests {
             (0.5, true, false)
         );
         assert!(c.ingest.contains_key("alertmanager"));
+        assert_eq!(c.site.title.as_deref(), Some("x"));
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub const FORMATS: &[(&str, &[Format])] = &[
     ("import", &[Text, Json]),
     ("verify", &[Text, Json]),
     ("rebuild", &[Text, Json]),
+    ("site", &[Text, Json]),
     ("demo", &[Text]),
     ("completions", &[Text]),
     ("man", &[Text]),

@@ -24,6 +24,7 @@ mod progress;
 mod rebuild;
 mod report;
 mod retract;
+mod site;
 mod stats;
 mod streak;
 mod stream;
@@ -113,6 +114,7 @@ enum Command {
     Import(import::Args),
     Verify(verify::Args),
     Rebuild(rebuild::Args),
+    Site(site::Args),
     Demo(demo::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -436,6 +438,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Export(args) => export::run(args, &ctx, &mut out),
         Command::Import(args) => import::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
+        Command::Site(args) => site::run(args, &ctx, &mut out),
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }?;

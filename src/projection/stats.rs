@@ -194,8 +194,9 @@ pub fn stats(
     }
 }
 
-/// Weighted seconds of downtime inside the period, and how many outages could not be measured.
-fn downtime(outages: &[&Incident], lives: &[Life], policy: &Policy) -> (f64, u64) {
+/// Weighted seconds of downtime of `outages` inside the `lives`, and how many outages could
+/// not be measured.
+pub fn downtime(outages: &[&Incident], lives: &[Life], policy: &Policy) -> (f64, u64) {
     // Per service, the weighted spans of every incident: overlapping incidents must not count
     // the same second twice, so each service's spans are merged keeping the heaviest weight.
     let mut spans: BTreeMap<&str, Vec<(OffsetDateTime, OffsetDateTime, f64)>> = BTreeMap::new();

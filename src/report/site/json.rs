@@ -1,0 +1,86 @@
+//! `status.json` (DESIGN section 12, contract): the status page for programs.
+
+use super::{Site, level_word, utc};
+use crate::event::At;
+use crate::projection::State;
+use crate::projection::public::PublicIncident;
+use serde_json::{Value, json};
+
+/// A written time as JSON: RFC 3339 as written, or the day.
+fn at(a: At) -> Value {
+    serde_json::to_value(a).unwrap_or(Value::Null)
+}
+
+fn state(s: State) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+/// `status.json`, pretty-printed, newline-terminated.
+pub fn status(site: &Site) -> String {
+    let services: Vec<Value> = site
+        .services
+        .iter()
+        .map(|s| {
+            let st = &s.status;
+            let days: Vec<Value> = st
+                .days
+                .iter()
+                .map(|d| {
+                    json!({
+                        "date": d.date.to_string(),
+                        "availability_percent": d.availability_percent,
+                        "downtime_seconds": d.downtime_seconds,
+                        "level": d.level.map(level_word),
+                    })
+                })
+                .collect();
+            json!({
+                "name": st.name,
+                "status": level_word(st.current),
+                "uptime_90d_percent": st.uptime_percent,
+                "days_since_last_outage": s.days_since_outage,
+                "days": days,
+            })
+        })
+        .collect();
+    let incident = |i: &PublicIncident| {
+        json!({
+            "key": i.key,
+            "title": i.title,
+            "state": state(i.state),
+            "services": i.services.iter().map(|(s, l)| json!({"name": s, "level": level_word(*l)})).collect::<Vec<_>>(),
+            "started": i.started.map(|s| at(s.at)),
+            "resolved": i.ended.map(|s| at(s.at)),
+            "updates": i.updates.iter().map(|u| json!({
+                "at": at(u.at.at),
+                "title": u.title,
+                "text": u.text,
+            })).collect::<Vec<_>>(),
+        })
+    };
+    let maintenance: Vec<Value> = site
+        .incidents
+        .iter()
+        .filter(|i| i.kind == crate::event::rules::Kind::Maintenance)
+        .map(|i| {
+            json!({
+                "key": i.key,
+                "title": i.title,
+                "window_start": i.window.map(|w| at(w.0)),
+                "window_end": i.window.map(|w| at(w.1)),
+                "state": state(i.state),
+            })
+        })
+        .collect();
+    let value = json!({
+        "generated_at": utc(site.generated_at),
+        "tz": site.tz,
+        "status": level_word(site.overall()),
+        "services": services,
+        "incidents": site.incidents.iter().filter(|i| i.kind != crate::event::rules::Kind::Maintenance).map(incident).collect::<Vec<_>>(),
+        "maintenance": maintenance,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
