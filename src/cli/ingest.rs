@@ -84,7 +84,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     // The adapter's configuration: the defaults until config.toml's [ingest.SOURCE] is read.
     let adapted = ingest::adapt(source, &payload, &Config::default(), ctx.now).map_err(|e| {
         CommandError::rejected(format!("{} payload: {e}", source.name())).hint(format!(
-            "is this a {} payload? nothing was written",
+            "is it really a payload of {}? nothing was written",
             source.name()
         ))
     })?;

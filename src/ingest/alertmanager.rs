@@ -83,6 +83,7 @@ pub fn adapt(
                     labels.get(&config.severity_label).map(String::as_str),
                 );
                 let title = match alertname {
+                    Some(name) if slug(name).as_deref() == Some(service.as_str()) => line(name),
                     Some(name) => line(&format!("{name} on {service}")),
                     None => line(&format!("alert {fingerprint} on {service}")),
                 };

@@ -89,7 +89,7 @@ pub fn read_time(text: &str, field: &str) -> Result<Option<OffsetDateTime>, Inge
         fixed.insert(sign + 3, ':');
     }
     let t = read_instant(&fixed)
-        .map_err(|e| IngestError::new(field, format!("`{text}` is not a time: {e}")))?;
+        .map_err(|_| IngestError::new(field, format!("`{text}` is not a time with an offset")))?;
     if !YEARS.contains(&t.year()) {
         return Err(IngestError::new(
             field,

@@ -71,6 +71,14 @@ impl Intent {
         }
     }
 
+    /// The key prefix a [`When::NoneOpen`] or [`When::OpenOf`] names (else empty).
+    pub fn when_prefix(&self) -> &str {
+        match &self.when {
+            When::NoneOpen { prefix } | When::OpenOf { prefix } => prefix,
+            When::Always | When::Open => "",
+        }
+    }
+
     fn key(&self) -> Option<&str> {
         self.event.get("incident").and_then(Value::as_str)
     }

@@ -91,7 +91,7 @@ pub fn adapt(
         }
         "acknowledge" | "resolve" => {
             let dedup = dedup.ok_or_else(|| {
-                IngestError::new("dedup_key", format!("is missing: an {action} needs it"))
+                IngestError::new("dedup_key", format!("is missing: `{action}` needs it"))
             })?;
             let prefix = prefix(dedup);
             if action == "acknowledge" {

@@ -66,7 +66,9 @@ fn level(status: &str, field: &str) -> Result<Option<Level>, IngestError> {
         "degraded_performance" => Some(Level::Degraded),
         "partial_outage" => Some(Level::PartialOutage),
         "major_outage" => Some(Level::MajorOutage),
-        "under_maintenance" => Some(Level::Maintenance),
+        // Maintenance is a kind of incident in logbook, not a level an outage can take: a
+        // component under maintenance inside an unplanned incident counts as degraded.
+        "under_maintenance" => Some(Level::Degraded),
         other => {
             return Err(IngestError::new(
                 field,
