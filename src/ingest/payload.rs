@@ -1,6 +1,7 @@
 //! Reading a payload's JSON field by field, so that every refusal names its field.
 
 use super::IngestError;
+use crate::event::json::kind;
 use serde_json::{Map, Value};
 
 /// A JSON object of a payload and the path that leads to it (`alerts[2]`).
@@ -121,15 +122,3 @@ impl<'a> Obj<'a> {
 
 /// An object of an array, with its path (`alerts[0]`).
 pub type Item<'a> = (String, &'a Map<String, Value>);
-
-/// What kind of JSON value this is, for messages.
-pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
