@@ -11,10 +11,11 @@ pub fn check(source: Source, data: &[u8]) {
         return;
     };
     for intent in adapted.intents {
+        let prefix = intent.when_prefix().to_string();
         let mut event = intent.event;
         if !event.contains_key("incident") {
             // An intent for the open episode of a key prefix: the resolver fills these in.
-            let key = format!("{}x", intent.when_prefix());
+            let key = format!("{prefix}x");
             let id = event_id(intent.source, &key, &intent.role);
             event.insert("incident".into(), key.into());
             event.insert("id".into(), id.to_string().into());
