@@ -11,7 +11,8 @@ secs=${1:-600}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(parse_line stored_decode verify_view differential append)
+    targets=(parse_line stored_decode verify_view differential append
+        ingest_alertmanager ingest_grafana ingest_uptime_kuma ingest_pagerduty ingest_statuspage)
 fi
 
 cargo +nightly fuzz build || exit 1

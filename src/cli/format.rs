@@ -31,6 +31,7 @@ use Format::{Csv, Html, Json, Md, Text};
 pub const FORMATS: &[(&str, &[Format])] = &[
     ("init", &[Text, Json]),
     ("append", &[Text, Json]),
+    ("ingest", &[Text, Json]),
     ("add", &[Text, Json]),
     ("amend", &[Text, Json]),
     ("retract", &[Text, Json]),

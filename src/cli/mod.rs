@@ -13,6 +13,7 @@ mod format;
 mod hints;
 mod import;
 mod incidents;
+mod ingest;
 mod init;
 mod input;
 mod log;
@@ -101,6 +102,7 @@ pub struct Cli {
 enum Command {
     Init(init::Args),
     Append(append::Args),
+    Ingest(ingest::Args),
     Add(Box<add::Args>),
     Amend(amend::Args),
     Retract(retract::Args),
@@ -425,6 +427,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
     match command {
         Command::Init(args) => init::run(args, &ctx, &mut out),
         Command::Append(args) => append::run(args, &ctx, &mut out),
+        Command::Ingest(args) => ingest::run(args, &ctx, &mut out),
         Command::Add(args) => add::run(*args, &ctx, &mut out),
         Command::Amend(args) => amend::run(args, &ctx, &mut out),
         Command::Retract(args) => retract::run(args, &ctx, &mut out),

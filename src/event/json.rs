@@ -57,15 +57,7 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
         })? {
             Value::Object(map) => Ok(map),
             other => {
-                let kind = match other {
-                    Value::Null => "null",
-                    Value::Bool(_) => "a boolean",
-                    Value::Number(_) => "a number",
-                    Value::String(_) => "a string",
-                    Value::Array(_) => "an array",
-                    Value::Object(_) => "an object",
-                };
-                let message = format!("expected a JSON object, not {kind}");
+                let message = format!("expected a JSON object, not {}", kind(&other));
                 *self.found.borrow_mut() = Some(FieldError::new("-", message.clone()));
                 Err(de::Error::custom(message))
             }
@@ -157,6 +149,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             map.insert(key, value);
         }
         Ok(Value::Object(map))
+    }
+}
+
+/// What kind of JSON value this is, for messages ("a string", "null").
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

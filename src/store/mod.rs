@@ -7,6 +7,7 @@
 
 mod append;
 mod error;
+mod lookup;
 mod open;
 mod projections;
 mod query;

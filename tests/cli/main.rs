@@ -16,6 +16,7 @@ mod export_import;
 mod fold;
 mod fold_props;
 mod inert;
+mod ingest;
 mod input;
 mod projections;
 mod readers;
