@@ -223,6 +223,16 @@ pub fn new_id(recorded_at: OffsetDateTime, prev: &Hash, seq: u64, attempt: u32) 
     uuid::Builder::from_unix_timestamp_millis(millis, &bits).into_uuid()
 }
 
+/// A stable id derived from a name: a UUIDv8 made of the first 16 bytes of its SHA-256. The
+/// same name gives the same id on every machine, so what is named after it (an event built
+/// from a source's own ids, a feed) keeps its id across runs.
+pub fn derived_id(name: &str) -> Uuid {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,19 +343,4 @@ mod tests {
         assert_eq!(a.id.get_version_num(), 7);
         assert_eq!(sample().id, a.id);
     }
-}
-
-/// A stable id derived from names (a UUIDv8 holding the first bytes of their SHA-256): the
-/// same names give the same id on every machine, so things named after them (a feed, an
-/// event built from a source's own ids) keep their id across runs.
-pub fn derived_id(parts: &[&str]) -> Uuid {
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    let digest = h.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }

@@ -7,7 +7,6 @@
 use super::error::CommandError;
 use logbook::projection::Policy;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What the config file says; every key is optional.
@@ -30,10 +29,9 @@ pub struct Config {
     /// `[site]`: the status site's title, address and services.
     #[serde(default)]
     pub site: SiteConfig,
-    /// `[ingest.<source>]` mappings (read by `ingest` and `serve`).
+    /// `[ingest.<source>]` mappings: the service label, the severity map, auto-resolve.
     #[serde(default)]
-    #[allow(dead_code)] // read by `ingest` (issue 10); accepted now so a file is stable
-    pub ingest: BTreeMap<String, toml::Table>,
+    pub ingest: logbook::ingest::Config,
 }
 
 /// `[site]`: how the status site presents itself (DESIGN section 12).
@@ -160,7 +158,7 @@ mod tests {
         let c = parse(
             "timezone = \"Europe/Berlin\"\nactor = \"kai\"\nservices = [\"Web1\"]\n\
              [policy]\npartial_weight = 0.5\ncount_degraded = true\n\
-             [site]\ntitle = \"x\"\nurl = \"https://status.example.com\"\n[ingest.alertmanager]\nservice_label = \"job\"\n",
+             [site]\ntitle = \"x\"\nurl = \"https://status.example.com\"\n[ingest.alertmanager]\nservice_labels = [\"job\"]\n",
             Path::new("c.toml"),
         )
         .unwrap();
@@ -172,7 +170,7 @@ mod tests {
             (p.partial_weight, p.count_degraded, p.include_maintenance),
             (0.5, true, false)
         );
-        assert!(c.ingest.contains_key("alertmanager"));
+        assert_eq!(c.ingest.alertmanager.service_labels, ["job"]);
         assert_eq!(c.site.title.as_deref(), Some("x"));
     }
 

@@ -6,7 +6,7 @@ use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
 use logbook::event::parse_input;
-use logbook::ingest::{self, Config, Source, Why};
+use logbook::ingest::{self, Source, Why};
 use logbook::store::{AppendError, Appended, Line};
 use std::io::Read;
 use std::path::PathBuf;
@@ -81,8 +81,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let source = args.source.source();
     let payload = read(args.file.as_ref())?;
-    // The adapter's configuration: the defaults until config.toml's [ingest.SOURCE] is read.
-    let adapted = ingest::adapt(source, &payload, &Config::default(), ctx.now).map_err(|e| {
+    // The adapter's configuration: config.toml's [ingest.SOURCE], else the defaults.
+    let adapted = ingest::adapt(source, &payload, &ctx.config.ingest, ctx.now).map_err(|e| {
         CommandError::rejected(format!("{} payload: {e}", source.name())).hint(format!(
             "is it really a payload of {}? nothing was written",
             source.name()

@@ -6,7 +6,6 @@ use super::IngestError;
 use crate::event::limits::{MAX_SHORT_TEXT_BYTES, MAX_TEXT_BYTES, YEARS};
 use crate::event::time::{format_instant, read_instant};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
@@ -14,10 +13,7 @@ use uuid::Uuid;
 /// 16 bytes of SHA-256(`source|episode|role`). The same source ids always give the same id, so
 /// a repeated or retried payload names the events it already wrote.
 pub fn event_id(source: &str, episode: &str, role: &str) -> Uuid {
-    let digest = Sha256::digest(format!("{source}|{episode}|{role}").as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    crate::record::derived_id(&format!("{source}|{episode}|{role}"))
 }
 
 /// The longest name logbook accepts (`[A-Za-z0-9][A-Za-z0-9._:-]{0,127}`).

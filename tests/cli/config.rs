@@ -218,3 +218,35 @@ fn services_in_the_config_are_meant_as_spelled() {
     write_config(&env, "services = [\"Web1\"]\n");
     add("b", "Web1").ok();
 }
+
+#[test]
+fn ingest_mappings_come_from_the_config() {
+    let env = Env::new();
+    let payload = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ingest/alertmanager/oncall-example.json"
+    );
+    let levels = |env: &Env| -> Vec<String> {
+        let log = run_env(env, &[], &["log", "--format", "json"]).ok();
+        log.json_lines()
+            .iter()
+            .filter(|e| e["type"] == "detected")
+            .map(|e| e["level"].as_str().unwrap_or("major_outage").to_string())
+            .collect()
+    };
+    write_config(
+        &env,
+        "[ingest.alertmanager]\nlevels = { critical = \"partial_outage\" }\n",
+    );
+    run_env(&env, &[], &["ingest", "alertmanager", payload]).ok();
+    let found = levels(&env);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|l| l == "partial_outage"), "{found:?}");
+    // A key the mapping does not have is named, with its line.
+    write_config(&env, "[ingest.alertmanager]\nservice_label = \"job\"\n");
+    let run = run_env(&env, &[], &["ingest", "alertmanager", payload]).code(2);
+    assert!(
+        run.stderr.contains("line 2") && run.stderr.contains("service_label"),
+        "{run}"
+    );
+}

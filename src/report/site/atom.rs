@@ -23,7 +23,7 @@ fn feed_id(site: &Site) -> String {
         Some(_) => format!("{}feed.atom", base(site)),
         None => format!(
             "urn:uuid:{}",
-            crate::record::derived_id(&["logbook-feed", &site.title])
+            crate::record::derived_id(&format!("logbook-feed|{}", site.title))
         ),
     }
 }
