@@ -13,15 +13,22 @@ use logbook::store::Ledger;
 /// The blameless-postmortem shape: summary, impact, detection, timeline with local times and
 /// T+ offsets, vendor engagement, restore steps, announcements, action items, metrics with
 /// their policy, and the corrections made. Markdown (the default, for wikis and terminals),
-/// JSON for tools, or one self-contained HTML page for sharing.
+/// JSON for tools, or one self-contained HTML page for sharing. It is internal: it names
+/// people, vendors and notes. --public writes the version for customers.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook report 2011-06-16-upstream-routing
   logbook report 2011-06-16-upstream-routing --format html > routing.html
-  logbook report 2011-06-16-upstream-routing --format json | jq .metrics")]
+  logbook report 2011-06-16-upstream-routing --format json | jq .metrics
+  logbook report 2011-06-16-upstream-routing --public --format html > for-customers.html")]
 pub struct Args {
     /// The incident key
     key: String,
+    /// The customer version: title, services and impact with times, the public
+    /// announcements and the restore figures; nothing internal (no notes, diagnoses, vendors,
+    /// tickets, escalations, actors)
+    #[arg(long)]
+    public: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -31,6 +38,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let ledger = ctx.open()?;
     let incident = find(&ledger, &args.key)?;
     let stream = ledger.stream(&args.key)?;
+    if args.public {
+        let report = logbook::report::public::build(&incident, &stream, ctx.now, ctx.clock());
+        return match format {
+            Format::Json => out.json_pretty(&report.json()),
+            Format::Html => out.line(report.html()),
+            Format::Text | Format::Md | Format::Csv => out.line(report.markdown().trim_end()),
+        };
+    }
     let report = build(incident, &stream, policy, ctx.now).shown_in(ctx.clock());
     match format {
         Format::Json => out.json_pretty(&json::report(&report)),

@@ -8,7 +8,7 @@
 use super::incident::{Incident, Interval, Stamp, State, order_key};
 use super::timeline::timeline;
 use crate::event::rules::Kind;
-use crate::event::{At, Body, Level};
+use crate::event::{At, Body, EventType, Level};
 use crate::record::Stored;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -83,61 +83,49 @@ impl PublicIncident {
 
 /// The public face of `incident`, from its stream.
 pub fn public(incident: &Incident, stream: &[Stored]) -> PublicIncident {
-    let (entries, _) = timeline(stream, incident);
+    let (entries, corrections) = timeline(stream, incident);
     let mut updates = Vec::new();
     let mut revisions = 0u32;
     let mut last_recorded = stream
         .first()
         .map_or(OffsetDateTime::UNIX_EPOCH, |s| s.recorded_at);
     for e in &entries {
-        let changes = match &e.event.body {
-            Body::Announced {
-                audience,
-                title,
-                url,
-                text,
-                ..
-            } => {
-                let internal = audience
-                    .as_deref()
-                    .is_some_and(|a| a.trim().eq_ignore_ascii_case("internal"));
-                if !internal {
-                    updates.push(Update {
-                        at: e.event.stamp(),
-                        title: title.clone(),
-                        text: text.clone().or_else(|| e.event.summary.clone()),
-                        url: url.clone().filter(|u| web_link(u)),
-                        recorded_at: e.recorded_at,
-                    });
-                }
-                !internal
+        let mut changes = shows(e.event.event_type());
+        if let Body::Announced {
+            audience,
+            title,
+            url,
+            text,
+            ..
+        } = &e.event.body
+        {
+            let internal = audience
+                .as_deref()
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case("internal"));
+            if internal {
+                changes = false;
+            } else {
+                updates.push(Update {
+                    at: e.event.stamp(),
+                    title: title.clone(),
+                    text: text.clone().or_else(|| e.event.summary.clone()),
+                    url: url.clone().filter(|u| web_link(u)),
+                    recorded_at: e.recorded_at,
+                });
             }
-            Body::Detected { .. }
-            | Body::ImpactStarted { .. }
-            | Body::ImpactChanged { .. }
-            | Body::Restored { .. }
-            | Body::Resolved {}
-            | Body::Reopened { .. }
-            | Body::MaintenanceScheduled { .. }
-            | Body::MaintenanceStarted {}
-            | Body::MaintenanceCompleted {}
-            | Body::MaintenanceCancelled {} => true,
-            Body::Acknowledged {}
-            | Body::Escalated { .. }
-            | Body::VendorEngaged { .. }
-            | Body::VendorResponded { .. }
-            | Body::Diagnosed { .. }
-            | Body::RestoreStep { .. }
-            | Body::ActionItem { .. }
-            | Body::Note { .. }
-            | Body::ServiceCommissioned {}
-            | Body::ServiceRetired {}
-            | Body::Amended { .. }
-            | Body::Retracted { .. } => false,
-        };
+        }
         if changes {
             revisions += 1;
             last_recorded = last_recorded.max(e.recorded_at);
+        }
+    }
+    // A correction of what the public sees changes it too (a moved window, a withdrawn update).
+    for c in &corrections {
+        if EventType::from_name(c.target_type).is_some_and(shows) {
+            revisions += 1;
+            if let Some(s) = stream.iter().find(|s| s.seq == c.seq) {
+                last_recorded = last_recorded.max(s.recorded_at);
+            }
         }
     }
     let started = incident.impact_start.or_else(|| {
@@ -161,6 +149,36 @@ pub fn public(incident: &Incident, stream: &[Stored]) -> PublicIncident {
         id: stream.first().map_or(Uuid::nil(), |s| s.id),
         last_recorded,
         revisions: revisions.saturating_sub(1),
+    }
+}
+
+/// Whether events of this type change what the public sees (an `announced` one does unless
+/// its audience is internal).
+fn shows(ty: EventType) -> bool {
+    match ty {
+        EventType::Detected
+        | EventType::ImpactStarted
+        | EventType::ImpactChanged
+        | EventType::Restored
+        | EventType::Resolved
+        | EventType::Reopened
+        | EventType::Announced
+        | EventType::MaintenanceScheduled
+        | EventType::MaintenanceStarted
+        | EventType::MaintenanceCompleted
+        | EventType::MaintenanceCancelled => true,
+        EventType::Acknowledged
+        | EventType::Escalated
+        | EventType::VendorEngaged
+        | EventType::VendorResponded
+        | EventType::Diagnosed
+        | EventType::RestoreStep
+        | EventType::ActionItem
+        | EventType::Note
+        | EventType::ServiceCommissioned
+        | EventType::ServiceRetired
+        | EventType::Amended
+        | EventType::Retracted => false,
     }
 }
 

@@ -22,6 +22,7 @@ mod projections;
 mod readers;
 mod rules;
 mod schema;
+mod site;
 mod trust;
 mod verify;
 mod zones;

@@ -19,6 +19,7 @@ use crate::projection::zone::Zone;
 use time::{Date, OffsetDateTime};
 
 pub use page::incident_page;
+pub use style::CSS;
 
 /// Everything a status site shows.
 pub struct Site {
