@@ -194,6 +194,11 @@ impl Context {
         )?)
     }
 
+    /// Reports a use case's failure as this command does.
+    fn app_error(&self) -> impl Fn(logbook::app::AppError) -> CommandError + '_ {
+        |e| CommandError::from_app(e, &self.command)
+    }
+
     /// What the ledger adds to an append; `force` skips the plausibility rules; `new_services`
     /// are new although spelled like known ones.
     fn append_context(&self, force: bool, new_services: &[String]) -> AppendContext {

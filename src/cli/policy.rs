@@ -19,16 +19,11 @@ pub struct PolicyArgs {
 
 impl PolicyArgs {
     pub fn policy(&self) -> Result<Policy, CommandError> {
-        if !(0.0..=1.0).contains(&self.partial_weight) {
-            return Err(CommandError::usage(format!(
-                "--partial-weight: {} is not between 0 and 1",
-                self.partial_weight
-            )));
-        }
-        Ok(Policy {
-            partial_weight: self.partial_weight,
-            count_degraded: self.count_degraded,
-            include_maintenance: self.include_maintenance,
-        })
+        logbook::app::policy(
+            self.partial_weight,
+            self.count_degraded,
+            self.include_maintenance,
+        )
+        .map_err(|e| CommandError::from_app(e, ""))
     }
 }
