@@ -8,6 +8,7 @@ mod error;
 pub mod incidents;
 pub mod stats;
 pub mod streak;
+pub mod tokens;
 pub mod wire;
 
 pub use error::AppError;

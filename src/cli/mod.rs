@@ -23,10 +23,12 @@ mod progress;
 mod rebuild;
 mod report;
 mod retract;
+mod serve;
 mod stats;
 mod streak;
 mod stream;
 mod timeline;
+mod token;
 mod verify;
 mod when;
 mod zone;
@@ -108,6 +110,8 @@ enum Command {
     Verify(verify::Args),
     Rebuild(rebuild::Args),
     Demo(demo::Args),
+    Serve(serve::Args),
+    Token(token::Args),
     Completions(completions::Args),
     Man(man::Args),
 }
@@ -412,6 +416,8 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Import(args) => import::run(args, &ctx, &mut out),
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
+        Command::Serve(args) => serve::run(args, &ctx, &mut out),
+        Command::Token(args) => token::run(args, &ctx, &mut out),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }?;
     out.flush()
