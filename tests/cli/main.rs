@@ -20,6 +20,8 @@ mod projections;
 mod readers;
 mod rules;
 mod schema;
+mod serve;
+mod serve_api;
 mod trust;
 mod verify;
 mod zones;
