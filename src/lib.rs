@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod demo;
 pub mod event;
 pub mod ingest;

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod http;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -3,10 +3,11 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format, input};
+use logbook::app::append::{self, Outcome, Tally};
+use logbook::app::wire::Receipt;
 use logbook::event::limits::MAX_LINE_BYTES;
 use logbook::event::parse_line;
 use logbook::store::{AppendError, Appended, Line};
-use serde::Serialize;
 use std::path::PathBuf;
 
 /// Append events written as JSON Lines
@@ -59,19 +60,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     });
     // Receipts are printed after the commit; a quiet text append keeps only the tally.
     let keep = format == Format::Json || !args.quiet;
-    let mut receipts = Vec::new();
-    let mut tally = Tally::default();
-    super::write_or_shrink(&mut ledger, |ledger| {
-        let appended = ledger.append_each(
-            lines.by_ref(),
-            &ctx.append_context(args.force, &args.new_service),
-            &mut |a| {
-                tally.add(&a);
-                if keep {
-                    receipts.push(a);
-                }
-            },
-        );
+    let Outcome { receipts, tally } = super::write_or_shrink(&mut ledger, |ledger| {
+        let context = ctx.append_context(args.force, &args.new_service);
+        let appended = append::append(ledger, lines.by_ref(), &context, keep);
         // Nothing was written; the lines not yet read are still checked, so one run names
         // every malformed line (up to a limit), not just the first.
         appended.map_err(|e| with_later_bad_lines(e.into(), lines.by_ref()))
@@ -89,8 +80,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
 /// Prints the receipts of a committed one-event append (`add`, `amend`, `retract`); an output
 /// failure says the event is stored.
 pub fn receipts(appended: &[Appended], format: Format, out: &mut Out) -> Result<(), CommandError> {
-    let mut tally = Tally::default();
-    appended.iter().for_each(|a| tally.add(a));
+    let tally = Tally::of(appended);
     print(appended, &tally, format, false, out)
         .and_then(|()| out.flush())
         .map_err(|e| stored_anyway(e, &tally))
@@ -142,62 +132,6 @@ pub fn stored_anyway(e: CommandError, tally: &Tally) -> CommandError {
     err.hint("the events are stored: do not append them again; `logbook log` shows them")
 }
 
-/// What an append did, in numbers.
-#[derive(Default)]
-pub struct Tally {
-    new: u64,
-    duplicates: u64,
-    first: Option<u64>,
-    last: Option<u64>,
-}
-
-impl Tally {
-    pub fn add(&mut self, a: &Appended) {
-        if a.duplicate {
-            self.duplicates += 1;
-        } else {
-            self.new += 1;
-            self.first.get_or_insert(a.seq);
-            self.last = Some(a.seq);
-        }
-    }
-}
-
-impl std::fmt::Display for Tally {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.new, self.first, self.last) {
-            (1, Some(seq), _) => write!(f, "appended 1 event (seq {seq})")?,
-            (n, Some(first), Some(last)) => {
-                write!(f, "appended {n} events (seq {first} to {last})")?;
-            }
-            _ => write!(f, "appended 0 events")?,
-        }
-        if self.duplicates > 0 {
-            write!(
-                f,
-                "; {} already stored with the same id and content, left as they were",
-                self.duplicates
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The receipt of one event (`--format json`, one line each).
-#[derive(Serialize)]
-struct Receipt<'a> {
-    id: String,
-    seq: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    incident: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service: Option<&'a str>,
-    revision: u64,
-    #[serde(rename = "type")]
-    type_name: &'a str,
-    status: &'a str,
-}
-
 /// Prints receipts: JSON lines, or aligned text (unless `quiet`) and the tally.
 pub fn print(
     appended: &[Appended],
@@ -208,15 +142,7 @@ pub fn print(
 ) -> Result<(), CommandError> {
     if format == Format::Json {
         for a in appended {
-            out.json(&Receipt {
-                id: a.id.to_string(),
-                seq: a.seq,
-                incident: a.incident.as_ref().map(logbook::event::Name::as_str),
-                service: a.service.as_ref().map(logbook::event::Name::as_str),
-                revision: a.revision,
-                type_name: a.type_name,
-                status: if a.duplicate { "duplicate" } else { "appended" },
-            })?;
+            out.json(&Receipt::of(a))?;
         }
         return Ok(());
     }

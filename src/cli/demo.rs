@@ -2,9 +2,9 @@
 
 use super::error::CommandError;
 use super::output::Out;
-use super::streak::View;
 use super::zone::TimeZone;
 use super::{Context, Format};
+use logbook::app::streak::View;
 use logbook::event::parse_line;
 use logbook::projection::Policy;
 use logbook::projection::zone::{self, Zone};
@@ -98,9 +98,10 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         zone: &story,
         as_of,
     };
-    let (mut board, all) = view.board()?;
-    board.push(("all services".into(), all));
-    print_rows(out, &text::board(&board))?;
+    let board = view.board().map_err(ctx.app_error())?;
+    let mut rows = board.rows;
+    rows.push(("all services".into(), board.all));
+    print_rows(out, &text::board(&rows))?;
     out.line(format!("policy: {}", policy.describe()))?;
 
     heading(out, "Post-incident report: 2011-06-16-upstream-routing")?;

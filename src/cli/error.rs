@@ -2,6 +2,7 @@
 //! a message, the chain of causes behind it, and hints for the person reading it. Hints live
 //! here, in the command line, not in the pure core.
 
+use logbook::app::AppError;
 use logbook::store::{AppendError, StoreError};
 
 /// What went wrong, as far as the exit code is concerned.
@@ -146,6 +147,38 @@ impl From<StoreError> for CommandError {
                     "nothing was written; free some space (or move the ledger) and retry",
                 )
             }
+        }
+    }
+}
+
+impl CommandError {
+    /// A use case's failure as command `command` reports it (its flags, its hints).
+    pub fn from_app(e: AppError, command: &str) -> CommandError {
+        let message = e.to_string();
+        match e {
+            AppError::NoIncident { near, .. } => {
+                let err = CommandError::rejected(message);
+                match near {
+                    Some(near) => err.hint(format!("did you mean {near}?")),
+                    None => err.hint("`logbook incidents` lists them"),
+                }
+            }
+            AppError::NoService { .. } => CommandError::rejected(message)
+                .hint(format!("`logbook {command}` shows every service")),
+            AppError::BadValue { param, .. } => {
+                let flag = format!("--{}", param.replace('_', "-"));
+                let example = if param == "as_of" {
+                    "e.g. --as-of 2011-12-28"
+                } else {
+                    "e.g. 2011-01-01"
+                };
+                CommandError::usage(format!("{flag}: {message}")).hint(example)
+            }
+            AppError::PartialWeight { .. } => {
+                CommandError::usage(format!("--partial-weight: {message}"))
+            }
+            AppError::EmptyPeriod { .. } => CommandError::usage(message),
+            AppError::Store(e) => e.into(),
         }
     }
 }

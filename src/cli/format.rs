@@ -47,6 +47,8 @@ pub const FORMATS: &[(&str, &[Format])] = &[
     ("rebuild", &[Text, Json]),
     ("site", &[Text, Json]),
     ("demo", &[Text]),
+    ("serve", &[Text]),
+    ("token", &[Text, Json]),
     ("completions", &[Text]),
     ("man", &[Text]),
 ];
@@ -71,7 +73,16 @@ pub fn per_command(mut cmd: Command) -> Command {
         .collect();
     for name in names {
         let formats = of(&name);
-        cmd = cmd.mut_subcommand(name, |sub| sub.arg(arg(formats)));
+        // A command with subcommands of its own (`token`) gets the flag on each of them too.
+        cmd = cmd.mut_subcommand(name, |sub| {
+            let nested: Vec<String> = sub
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
+            nested.into_iter().fold(sub.arg(arg(formats)), |sub, n| {
+                sub.mut_subcommand(n, |s| s.arg(arg(formats)))
+            })
+        });
     }
     cmd
 }

@@ -4,6 +4,7 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
+use logbook::app::{incidents, wire};
 use logbook::report::{csv, json, text};
 
 /// List incidents
@@ -27,20 +28,9 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let ledger = ctx.open()?;
-    let mut list = match &args.service {
-        Some(s) => ledger.incidents_of(s)?,
-        None => ledger.incidents()?,
-    };
-    list.sort_by(|a, b| {
-        a.impact_start
-            .unwrap_or(a.opened)
-            .at
-            .date()
-            .cmp(&b.impact_start.unwrap_or(b.opened).at.date())
-            .then(a.key.cmp(&b.key))
-    });
+    let list = incidents::list(&ledger, args.service.as_deref()).map_err(ctx.app_error())?;
     if format == Format::Json {
-        return out.json(&list.iter().map(json::incident).collect::<Vec<_>>());
+        return out.json(&wire::incidents(&list));
     }
     if format == Format::Csv {
         return out.csv(csv::INCIDENTS, list.iter().map(json::incident));

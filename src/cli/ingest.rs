@@ -1,10 +1,11 @@
 //! `logbook ingest SOURCE [FILE|-]`: one payload of a monitoring system in, the events it means
 //! appended in one transaction, receipts out as `append` prints them.
 
-use super::append::{Tally, print, stored_anyway};
+use super::append::{print, stored_anyway};
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
+use logbook::app::append::Tally;
 use logbook::event::parse_input;
 use logbook::ingest::{self, Source, Why};
 use logbook::store::{AppendError, Appended, Line};

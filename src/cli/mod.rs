@@ -25,11 +25,13 @@ mod progress;
 mod rebuild;
 mod report;
 mod retract;
+mod serve;
 mod site;
 mod stats;
 mod streak;
 mod stream;
 mod timeline;
+mod token;
 mod verify;
 mod when;
 mod zone;
@@ -118,6 +120,8 @@ enum Command {
     Rebuild(rebuild::Args),
     Site(site::Args),
     Demo(demo::Args),
+    Serve(serve::Args),
+    Token(token::Args),
     Completions(completions::Args),
     Man(man::Args),
 }
@@ -204,6 +208,11 @@ impl Context {
             self.wait,
             Access::Write,
         )?)
+    }
+
+    /// Reports a use case's failure as this command does.
+    fn app_error(&self) -> impl Fn(logbook::app::AppError) -> CommandError + '_ {
+        |e| CommandError::from_app(e, &self.command)
     }
 
     /// What the ledger adds to an append; `force` skips the plausibility rules; `new_services`
@@ -443,6 +452,8 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Verify(args) => verify::run(args, &ctx, &mut out),
         Command::Site(args) => site::run(args, &ctx, &mut out),
         Command::Demo(args) => demo::run(args, &ctx, &mut out),
+        Command::Serve(args) => serve::run(args, &ctx, &mut out),
+        Command::Token(args) => token::run(args, &ctx, &mut out),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }?;
     out.flush()

@@ -22,16 +22,11 @@ pub struct PolicyArgs {
 impl PolicyArgs {
     /// The flags over `base` (the config file's policy): a flag given wins.
     pub fn policy(&self, base: Policy) -> Result<Policy, CommandError> {
-        let partial_weight = self.partial_weight.unwrap_or(base.partial_weight);
-        if !(0.0..=1.0).contains(&partial_weight) {
-            return Err(CommandError::usage(format!(
-                "--partial-weight: {partial_weight} is not between 0 and 1"
-            )));
-        }
-        Ok(Policy {
-            partial_weight,
-            count_degraded: self.count_degraded || base.count_degraded,
-            include_maintenance: self.include_maintenance || base.include_maintenance,
-        })
+        logbook::app::policy(
+            self.partial_weight.unwrap_or(base.partial_weight),
+            self.count_degraded || base.count_degraded,
+            self.include_maintenance || base.include_maintenance,
+        )
+        .map_err(|e| CommandError::from_app(e, "--partial-weight"))
     }
 }

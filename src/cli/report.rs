@@ -3,9 +3,9 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
-use logbook::event::parse::suggest;
+use logbook::app::{incidents, wire};
 use logbook::projection::Incident;
-use logbook::report::{build, html, json, md};
+use logbook::report::{html, md};
 use logbook::store::Ledger;
 
 /// Write a post-incident report
@@ -33,22 +33,23 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let format = ctx.formats(&[Format::Text, Format::Md, Format::Json, Format::Html])?;
-    // An incident's figures do not depend on the policy; the report prints the one in force.
-    let policy = ctx.config.policy.policy();
     let ledger = ctx.open()?;
-    let incident = find(&ledger, &args.key)?;
-    let stream = ledger.stream(&args.key)?;
     if args.public {
-        let report = logbook::report::public::build(&incident, &stream, ctx.now, ctx.clock());
+        let report = incidents::public_report(&ledger, &args.key, ctx.now, ctx.clock())
+            .map_err(ctx.app_error())?;
         return match format {
             Format::Json => out.json_pretty(&report.json()),
             Format::Html => out.line(report.html()),
             Format::Text | Format::Md | Format::Csv => out.line(report.markdown().trim_end()),
         };
     }
-    let report = build(incident, &stream, policy, ctx.now).shown_in(ctx.clock());
+    // An incident's figures do not depend on the policy; the report prints the one in force.
+    let policy = ctx.config.policy.policy();
+    let report = incidents::report(&ledger, &args.key, ctx.now, policy)
+        .map_err(ctx.app_error())?
+        .shown_in(ctx.clock());
     match format {
-        Format::Json => out.json_pretty(&json::report(&report)),
+        Format::Json => out.json_pretty(&wire::report(&report)),
         Format::Html => out.line(html::render(&report)),
         // Csv is refused above.
         Format::Text | Format::Md | Format::Csv => out.line(md::render(&report).trim_end()),
@@ -57,13 +58,5 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
 
 /// The incident named `key`, or a "not found" error that suggests a near key.
 pub fn find(ledger: &Ledger, key: &str) -> Result<Incident, CommandError> {
-    if let Some(incident) = ledger.incident(key)? {
-        return Ok(incident);
-    }
-    let keys: Vec<String> = ledger.incidents()?.into_iter().map(|i| i.key).collect();
-    let err = CommandError::rejected(format!("no incident {key}"));
-    Err(match suggest(key, keys.iter().map(String::as_str)) {
-        Some(near) => err.hint(format!("did you mean {near}?")),
-        None => err.hint("`logbook incidents` lists them"),
-    })
+    incidents::find(ledger, key).map_err(|e| CommandError::from_app(e, "report"))
 }

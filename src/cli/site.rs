@@ -3,8 +3,8 @@
 
 use super::error::CommandError;
 use super::output::Out;
-use super::streak::View;
 use super::{Context, Format};
+use logbook::app::streak::View;
 use logbook::event::At;
 use logbook::projection::Incident;
 use logbook::projection::public::public;

@@ -5,14 +5,12 @@ use super::error::CommandError;
 use super::output::Out;
 use super::policy::PolicyArgs;
 use super::{Context, Format};
-use logbook::event::At;
-use logbook::projection::service::Service;
-use logbook::projection::streak::{self, Streaks};
-use logbook::projection::zone::{self, Zone};
-use logbook::projection::{Incident, Policy};
-use logbook::report::{csv, json, text};
-use logbook::store::Ledger;
-use time::Date;
+use logbook::app::streak::{self, View};
+use logbook::app::wire;
+use logbook::projection::Policy;
+use logbook::projection::streak::Streaks;
+use logbook::projection::zone::Zone;
+use logbook::report::{csv, text};
 
 /// Show uptime streaks: days since the last outage, and the record
 ///
@@ -47,12 +45,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json, Format::Csv])?;
     let policy = ctx.policy(&args.policy)?;
     let as_of = match &args.as_of {
-        Some(text) => At::parse(text)
-            .map(|a| zone::day(&a, &ctx.zone))
-            .ok_or_else(|| {
-                CommandError::usage(format!("--as-of: `{text}` is not a date"))
-                    .hint("e.g. --as-of 2011-12-28")
-            })?,
+        Some(text) => streak::as_of(text, &ctx.zone).map_err(ctx.app_error())?,
         None => ctx.zone.day_of(ctx.now),
     };
     let ledger = ctx.open()?;
@@ -64,13 +57,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     };
     let tz = ctx.zone.name();
     // Each object names the zone its days are in (JSON `tz`).
-    let json = |service: Option<&str>, s: &Streaks| {
-        let mut value = json::streaks(service, s, args.top, &policy);
-        value["tz"] = tz.as_str().into();
-        value
-    };
+    let json =
+        |service: Option<&str>, s: &Streaks| wire::streaks(service, s, args.top, &policy, &tz);
     if let Some(service) = &args.service {
-        let streaks = view.service(service)?;
+        let streaks = view.service(service).map_err(ctx.app_error())?;
         if format == Format::Csv {
             return out.csv(csv::STREAK, [json(Some(service), &streaks)]);
         }
@@ -79,96 +69,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         }
         return print_service(service, &streaks, args.top, &policy, &tz, out);
     }
-    let (board, all) = view.board()?;
+    let board = view.board().map_err(ctx.app_error())?;
     if format == Format::Csv {
-        let rows = board.iter().map(|(name, s)| json(Some(name), s));
-        return out.csv(csv::STREAK, rows.chain([json(None, &all)]));
+        let rows = board.rows.iter().map(|(name, s)| json(Some(name), s));
+        return out.csv(csv::STREAK, rows.chain([json(None, &board.all)]));
     }
     if format == Format::Json {
-        let mut value = json(None, &all);
-        value["services"] = board.iter().map(|(name, s)| json(Some(name), s)).collect();
-        return out.json(&value);
+        return out.json(&wire::board(&board, args.top, &policy, &tz));
     }
-    let mut rows = board;
-    rows.push(("all services".to_string(), all));
+    let mut rows = board.rows;
+    rows.push(("all services".to_string(), board.all));
     out.line(format!("Uptime streaks as of {as_of}, days in {tz}"))?;
     out.line("")?;
     out.table(&text::board(&rows))?;
     out.line("")?;
     out.line(format!("policy: {}", policy.describe()))
-}
-
-/// "Not found" for a service that no incident names and that has no history of its own.
-pub fn require_known(
-    service: &Service,
-    incidents: &[Incident],
-    command: &str,
-) -> Result<(), CommandError> {
-    if incidents.is_empty() && service.commissioned.is_none() && service.retired.is_none() {
-        return Err(
-            CommandError::rejected(format!("no service {}", service.name))
-                .hint(format!("`logbook {command}` shows every service")),
-        );
-    }
-    Ok(())
-}
-
-/// Computes streaks from the projections, by calendar day in `zone`.
-pub struct View<'a> {
-    pub ledger: &'a Ledger,
-    pub policy: Policy,
-    pub zone: &'a dyn Zone,
-    pub as_of: Date,
-}
-
-impl View<'_> {
-    /// The streaks of one service, by name ("not found" when logbook knows nothing of it).
-    pub fn service(&self, name: &str) -> Result<Streaks, CommandError> {
-        let service = self.ledger.service(name)?;
-        let incidents = self.ledger.incidents_of(name)?;
-        require_known(&service, &incidents, "streak")?;
-        Ok(self.streaks(&service, &incidents))
-    }
-
-    fn streaks(&self, service: &Service, incidents: &[Incident]) -> Streaks {
-        let name = service.name.as_str();
-        let outages = incidents
-            .iter()
-            .filter_map(|i| streak::outage(i, Some(name), &self.policy, Some(self.zone)))
-            .collect();
-        let commissioned = service
-            .commissioned
-            .map(|c| streak::day(&c, Some(self.zone)));
-        let as_of = service.retired.map_or(self.as_of, |r| {
-            streak::day(&r, Some(self.zone)).min(self.as_of)
-        });
-        streak::streaks(commissioned, outages, as_of)
-    }
-
-    /// One row per service, and all services together: any service's outage breaks that run,
-    /// whose first run starts at the earliest commissioning only when every service's
-    /// commissioning is known.
-    pub fn board(&self) -> Result<(Vec<(String, Streaks)>, Streaks), CommandError> {
-        let services = self.ledger.services()?;
-        let mut rows = Vec::with_capacity(services.len());
-        for service in &services {
-            let incidents = self.ledger.incidents_of(&service.name)?;
-            rows.push((service.name.clone(), self.streaks(service, &incidents)));
-        }
-        let outages = rows
-            .iter()
-            .flat_map(|(_, s)| s.outages.iter().cloned())
-            .collect();
-        let commissioned = if services.iter().all(|s| s.commissioned.is_some()) {
-            services
-                .iter()
-                .filter_map(|s| s.commissioned.map(|c| streak::day(&c, Some(self.zone))))
-                .min()
-        } else {
-            None
-        };
-        Ok((rows, streak::streaks(commissioned, outages, self.as_of)))
-    }
 }
 
 fn print_service(

@@ -13,6 +13,9 @@ use std::collections::{HashMap, VecDeque};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod batch;
+pub use batch::{Outcome, Request};
+
 /// What the ledger adds to what writers submit.
 #[derive(Debug, Clone)]
 pub struct AppendContext {

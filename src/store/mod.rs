@@ -18,7 +18,7 @@ mod target;
 pub mod testing;
 mod verify;
 
-pub use append::{AppendContext, Appended, Line};
+pub use append::{AppendContext, Appended, Line, Outcome, Request};
 pub use error::{AppendError, LookupError, StoreError};
 pub use projections::Rebuilt;
 pub use query::Corrected;
