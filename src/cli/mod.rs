@@ -24,6 +24,7 @@ mod progress;
 mod rebuild;
 mod report;
 mod retract;
+mod sla;
 mod stats;
 mod streak;
 mod stream;
@@ -109,6 +110,7 @@ enum Command {
     Report(report::Args),
     Streak(streak::Args),
     Stats(stats::Args),
+    Sla(sla::Args),
     Export(export::Args),
     Import(import::Args),
     Verify(verify::Args),
@@ -432,6 +434,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Report(args) => report::run(args, &ctx, &mut out),
         Command::Streak(args) => streak::run(args, &ctx, &mut out),
         Command::Stats(args) => stats::run(args, &ctx, &mut out),
+        Command::Sla(args) => sla::run(args, &ctx, &mut out),
         Command::Rebuild(args) => rebuild::run(args, &ctx, &mut out),
         Command::Export(args) => export::run(args, &ctx, &mut out),
         Command::Import(args) => import::run(args, &ctx, &mut out),

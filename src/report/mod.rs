@@ -7,6 +7,7 @@ pub mod incident;
 pub mod inert;
 pub mod json;
 pub mod md;
+pub mod sla;
 pub mod text;
 
 pub use incident::{Report, build};
