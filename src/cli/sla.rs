@@ -51,7 +51,12 @@ pub struct Args {
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
     /// Target availability in percent: above 0, at most 100
-    #[arg(long, value_name = "PCT", default_value = "99.9")]
+    #[arg(
+        long,
+        value_name = "PCT",
+        default_value = "99.9",
+        allow_negative_numbers = true
+    )]
     target: Target,
     #[command(flatten)]
     policy: PolicyArgs,

@@ -21,6 +21,7 @@ mod projections;
 mod readers;
 mod rules;
 mod schema;
+mod sla;
 mod trust;
 mod verify;
 mod zones;
