@@ -200,6 +200,7 @@ pub fn line(service: Option<&str>, stats: &Stats, target: Target) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use time::macros::{date, datetime, offset};
 
     #[test]
@@ -304,5 +305,28 @@ mod tests {
         assert_eq!(l.allowed_downtime_seconds, None);
         assert_eq!(l.budget_remaining_seconds, None);
         assert_eq!(l.met, None);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_a_month_or_refused(text in any::<String>()) {
+            if let Ok(m) = text.parse::<Month>() {
+                prop_assert_eq!(m.to_string(), text.as_str());
+            }
+            let _ = text.parse::<Target>();
+        }
+
+        #[test]
+        fn a_month_is_28_to_31_whole_days_at_any_offset(
+            year in 1i32..=9998, month in 1u8..=12, minutes in -720i32..=840,
+        ) {
+            let m: Month = format!("{year:04}-{month:02}").parse().unwrap();
+            let zone = time::UtcOffset::from_whole_seconds(minutes * 60).unwrap();
+            let p = m.period(&zone);
+            let seconds = (p.until - p.since + Duration::NANOSECOND).whole_seconds();
+            prop_assert!([28, 29, 30, 31].map(|d| d * 86_400).contains(&seconds), "{}", seconds);
+            prop_assert_eq!(m.previous().map(|p| p.last_day().next_day()), Some(Some(m.first_day()))
+                .filter(|_| year > 1 || month > 1));
+        }
     }
 }
