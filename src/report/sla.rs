@@ -252,7 +252,55 @@ pub fn csv_items(sheet: &Sheet) -> impl Iterator<Item = Value> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use super::duration;
+    use super::*;
+    use time::macros::datetime;
+
+    /// A sheet whose writer text (a service name, a zone, an incident key) is hostile: the
+    /// command line never lets such names in, but the renderers must not rely on it.
+    fn hostile() -> Sheet {
+        let line = Line {
+            service: Some("<img src=x onerror=alert(1)>|*x*".into()),
+            availability_percent: Some(99.5),
+            downtime_seconds: Some(60),
+            allowed_downtime_seconds: Some(30),
+            budget_remaining_seconds: Some(-30),
+            met: Some(false),
+            incidents: vec!["[a](javascript:x)".into()],
+            counted_seconds: Some(12_000),
+            unmeasured_outages: 0,
+        };
+        Sheet {
+            period: Period {
+                since: datetime!(2026-10-01 00:00 UTC),
+                until: datetime!(2026-10-31 23:59:59.999_999_999 UTC),
+            },
+            month: "2026-10".parse().ok(),
+            cut_at: None,
+            target: Target::DEFAULT,
+            policy: Policy::default(),
+            tz: "<script>".into(),
+            clock: Clock::as_written(),
+            lines: vec![line],
+        }
+    }
+
+    #[test]
+    fn writer_text_is_inert_in_markdown_and_html() {
+        let md = md(&hostile());
+        assert!(!md.contains("<img") && !md.contains("<script>"), "{md}");
+        assert!(!md.contains("](javascript"), "{md}");
+        assert!(md.contains("\\|"), "a pipe cannot end the cell: {md}");
+        let html = crate::report::html::sla::render(&hostile());
+        assert!(
+            !html.contains("<img") && !html.contains("<script"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"missed\">no</span>"), "{html}");
+    }
 
     #[test]
     fn durations_to_the_second() {
