@@ -41,6 +41,7 @@ pub const FORMATS: &[(&str, &[Format])] = &[
     ("report", &[Text, Md, Json, Html]),
     ("streak", &[Text, Json, Csv]),
     ("stats", &[Text, Json, Csv]),
+    ("sla", &[Text, Md, Html, Json, Csv]),
     ("export", &[Text, Json]),
     ("import", &[Text, Json]),
     ("verify", &[Text, Json]),

@@ -27,6 +27,7 @@ mod report;
 mod retract;
 mod serve;
 mod site;
+mod sla;
 mod stats;
 mod streak;
 mod stream;
@@ -114,6 +115,7 @@ enum Command {
     Report(report::Args),
     Streak(streak::Args),
     Stats(stats::Args),
+    Sla(sla::Args),
     Export(export::Args),
     Import(import::Args),
     Verify(verify::Args),
@@ -446,6 +448,7 @@ fn run(cli: Cli, ledger_typed: bool, name: String) -> Result<(), CommandError> {
         Command::Report(args) => report::run(args, &ctx, &mut out),
         Command::Streak(args) => streak::run(args, &ctx, &mut out),
         Command::Stats(args) => stats::run(args, &ctx, &mut out),
+        Command::Sla(args) => sla::run(args, &ctx, &mut out),
         Command::Rebuild(args) => rebuild::run(args, &ctx, &mut out),
         Command::Export(args) => export::run(args, &ctx, &mut out),
         Command::Import(args) => import::run(args, &ctx, &mut out),

@@ -1,6 +1,6 @@
 //! Projections: pure folds that turn a stream of stored events into what people read
-//! (incident summaries, metrics, timelines, streaks, stats). No I/O, no clock: the caller
-//! passes "now" where a figure depends on it.
+//! (incident summaries, metrics, timelines, streaks, stats, service levels). No I/O, no clock:
+//! the caller passes "now" where a figure depends on it.
 
 pub mod effective;
 pub mod incident;
@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod policy;
 pub mod public;
 pub mod service;
+pub mod sla;
 pub mod span;
 pub mod stats;
 pub mod status;

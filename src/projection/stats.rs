@@ -29,6 +29,14 @@ pub struct Stats {
     pub availability_percent: Option<f64>,
     /// Outages whose downtime could not be measured (a time known only to the day).
     pub unmeasured_outages: u64,
+    /// The weighted seconds of downtime behind `availability_percent` (the outages' time at
+    /// each level times its weight under the policy, overlaps counted once).
+    pub downtime_seconds: f64,
+    /// The seconds availability is counted over: the sum of the services' lives in the
+    /// period, up to now.
+    pub counted_seconds: f64,
+    /// The keys of the outages counted, by start (the incidents behind the downtime).
+    pub outage_keys: Vec<String>,
 }
 
 /// The period figures are computed over. The command line gives both ends in the zone's
@@ -191,6 +199,9 @@ pub fn stats(
         mtbf,
         availability_percent,
         unmeasured_outages: unmeasured,
+        downtime_seconds: downtime,
+        counted_seconds: total,
+        outage_keys: outages.iter().map(|i| i.key.clone()).collect(),
     }
 }
 

@@ -90,6 +90,23 @@ pub const STREAK: &[Column] = &[
     col("tz", "/tz"),
 ];
 
+/// `logbook sla`: one row per service, then all services together (an empty `service`); the
+/// fields of [`super::sla::line_json`] with the target, the period and the zone.
+pub const SLA: &[Column] = &[
+    col("service", "/service"),
+    col("availability_percent", "/availability_percent"),
+    col("downtime_seconds", "/downtime_seconds"),
+    col("allowed_downtime_seconds", "/allowed_downtime_seconds"),
+    col("budget_remaining_seconds", "/budget_remaining_seconds"),
+    col("met", "/met"),
+    col("incidents", "/incidents"),
+    col("target_percent", "/target_percent"),
+    col("period_since", "/period/since"),
+    col("period_until", "/period/until"),
+    col("cut_at", "/period/cut_at"),
+    col("tz", "/tz"),
+];
+
 /// The header row, with its line feed.
 pub fn header(columns: &[Column]) -> String {
     record(columns.iter().map(|c| c.name))

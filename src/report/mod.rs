@@ -9,6 +9,7 @@ pub mod json;
 pub mod md;
 pub mod public;
 pub mod site;
+pub mod sla;
 pub mod text;
 
 pub use incident::{Report, build};

@@ -26,6 +26,7 @@ mod serve;
 mod serve_api;
 mod serve_hooks;
 mod site;
+mod sla;
 mod trust;
 mod verify;
 mod zones;

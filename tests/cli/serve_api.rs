@@ -89,7 +89,10 @@ fn refused_requests_write_nothing_and_say_why() {
         &server.addr,
         "POST",
         "/v1/hooks/nagios",
-        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
         b"{}",
     )
     .unwrap();

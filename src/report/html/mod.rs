@@ -11,6 +11,7 @@ use crate::projection::{Interval, Stamp};
 use std::fmt::Write;
 
 mod chart;
+pub mod sla;
 use chart::chart;
 
 const STYLE: &str = "
