@@ -124,7 +124,7 @@ pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
 }
 
 /// Like [`order_key`], with a day-only time at the start of its day.
-fn start_key(at: &At, offset: UtcOffset) -> i128 {
+pub fn start_key(at: &At, offset: UtcOffset) -> i128 {
     match at {
         At::Instant(t) => t.unix_timestamp_nanos(),
         At::Day(d) => d.midnight().assume_offset(offset).unix_timestamp_nanos(),

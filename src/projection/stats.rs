@@ -1,7 +1,7 @@
 //! Figures across incidents for a period: count, MTTA, MTTR (mean and median), MTBF and
 //! availability under a policy, for one service or all.
 
-use super::incident::{Incident, Stamp, order_key};
+use super::incident::{Incident, Stamp, order_key, start_key};
 use super::metrics::metrics;
 use super::policy::Policy;
 use super::span::Span;
@@ -62,7 +62,32 @@ fn start(incident: &Incident) -> Stamp {
         .unwrap_or(incident.opened)
 }
 
-/// Whether `incident` counts for `service` (or any) in the period, under `policy`.
+/// Whether `incident` began in the period: such incidents are counted (incidents, outages,
+/// MTTA, MTTR, MTBF).
+pub fn starts_in(incident: &Incident, period: &Period) -> bool {
+    let start = start(incident).at;
+    order_key(&start, period.until.offset()) <= period.until.unix_timestamp_nanos()
+        && start.compare(&At::Instant(period.since)).is_ge()
+}
+
+/// Whether some impact interval of `incident` reaches into the period (an outage that began
+/// before it and went on into it): its downtime inside the period counts against the period's
+/// availability.
+pub fn reaches_into(incident: &Incident, period: &Period) -> bool {
+    let (since, until) = (
+        period.since.unix_timestamp_nanos(),
+        period.until.unix_timestamp_nanos(),
+    );
+    let offset = period.until.offset();
+    incident.intervals.iter().any(|i| {
+        let from = start_key(&i.from.at, offset);
+        let to = i.to.map_or(i128::MAX, |t| order_key(&t.at, offset));
+        from <= until && to > since
+    })
+}
+
+/// Whether `incident` matters for `service` (or any) in the period, under `policy`: it began
+/// in the period, or its impact reached into it.
 pub fn selected(
     incident: &Incident,
     service: Option<&str>,
@@ -71,10 +96,7 @@ pub fn selected(
 ) -> bool {
     let kind_ok = incident.kind == Kind::Unplanned || policy.include_maintenance;
     let service_ok = service.is_none_or(|s| incident.services.iter().any(|x| x == s));
-    let start = start(incident).at;
-    let in_period = order_key(&start, period.until.offset()) <= period.until.unix_timestamp_nanos()
-        && start.compare(&At::Instant(period.since)).is_ge();
-    kind_ok && service_ok && in_period
+    kind_ok && service_ok && (starts_in(incident, period) || reaches_into(incident, period))
 }
 
 /// The part of a period one service existed (DESIGN section 4): from its commissioning, else
@@ -129,8 +151,9 @@ pub fn lives(
         .collect()
 }
 
-/// Computes the stats of `incidents` (already selected) for the services whose `lives` are
-/// given, over `period`.
+/// Computes the stats of `incidents` (already [`selected`]) for the services whose `lives`
+/// are given, over `period`: counts and times of those that began in it, downtime of all of
+/// them inside it.
 pub fn stats(
     incidents: &[&Incident],
     lives: &[Life],
@@ -138,6 +161,13 @@ pub fn stats(
     policy: &Policy,
     now: OffsetDateTime,
 ) -> Stats {
+    let touching = incidents;
+    let begun: Vec<&Incident> = incidents
+        .iter()
+        .copied()
+        .filter(|i| starts_in(i, period))
+        .collect();
+    let incidents = &begun[..];
     let all_metrics: Vec<_> = incidents.iter().map(|i| metrics(i, now)).collect();
     let mtta = mean(all_metrics.iter().filter_map(|m| m.time_to_acknowledge));
     let restores: Vec<Span> = all_metrics
@@ -181,7 +211,14 @@ pub fn stats(
             ..l.clone()
         })
         .collect();
-    let (downtime, unmeasured) = downtime(&outages, &lives, policy);
+    // Downtime: every outage that touches the period, cut to it (by the lives).
+    let mut behind: Vec<&Incident> = touching
+        .iter()
+        .copied()
+        .filter(|i| super::streak::outage(i, service, policy, None).is_some())
+        .collect();
+    behind.sort_by_key(|i| order_key(&start(i).at, UtcOffset::UTC));
+    let (downtime, unmeasured) = downtime(&behind, &lives, policy);
     let total: f64 = lives
         .iter()
         .map(|l| (l.until - l.from).as_seconds_f64().max(0.0))
@@ -201,7 +238,7 @@ pub fn stats(
         unmeasured_outages: unmeasured,
         downtime_seconds: downtime,
         counted_seconds: total,
-        outage_keys: outages.iter().map(|i| i.key.clone()).collect(),
+        outage_keys: behind.iter().map(|i| i.key.clone()).collect(),
     }
 }
 

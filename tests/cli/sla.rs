@@ -165,6 +165,51 @@ fn an_outage_belongs_to_the_month_of_its_start_in_the_zone() {
     assert_eq!(oct["downtime_seconds"], 900);
 }
 
+/// An outage over midnight at the month's end is downtime of both months, each its part.
+#[test]
+fn an_outage_over_the_month_end_counts_in_both_months() {
+    let env = Env::new();
+    env.append(concat!(
+        r#"{"type":"service_commissioned","service":"db","at":"2026-01-01"}"#,
+        "\n",
+        r#"{"type":"detected","incident":"night","at":"2026-09-30T23:00:00Z","services":["db"]}"#,
+        "\n",
+        r#"{"type":"resolved","incident":"night","at":"2026-10-01T01:30:00Z"}"#,
+        "\n",
+    ))
+    .ok();
+    let of = |month: &str| {
+        sla(&env, &["--month", month, "--tz", "UTC", "--service", "db"])["services"][0].clone()
+    };
+    let (sep, oct) = (of("2026-09"), of("2026-10"));
+    assert_eq!(sep["downtime_seconds"], 3600, "{sep}");
+    assert_eq!(oct["downtime_seconds"], 5400, "{oct}");
+    assert_eq!(oct["incidents"], serde_json::json!(["night"]));
+    // stats agrees: October's availability has the 90 minutes, its count has no incident.
+    let stats = env
+        .run(&[
+            "stats",
+            "--service",
+            "db",
+            "--since",
+            "2026-10-01",
+            "--until",
+            "2026-10-31",
+            "--tz",
+            "UTC",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let stats = &stats.json_lines()[0];
+    assert_eq!(stats["incidents"], 0);
+    let expected = 100.0 * (1.0 - 5400.0 / (31.0 * 86_400.0));
+    assert!(
+        (stats["availability_percent"].as_f64().unwrap() - expected).abs() < 0.0005,
+        "{stats}"
+    );
+}
+
 /// `sla` and `stats` over the same period, policy and zone give the same availability, and
 /// the incidents behind the downtime are the outages `stats` counts.
 #[track_caller]
