@@ -392,6 +392,27 @@ impl Sizes {
                 Some(ours.as_secs_f64() <= 0.3),
             );
         }
+        let site = self.dir.join(format!("site-{n}"));
+        let ours = median(
+            self.runs,
+            || {},
+            || {
+                self.logbook(
+                    ledger,
+                    &["site", "--out", site.to_str().expect("utf-8 path")],
+                )
+            },
+        );
+        row(
+            n,
+            "site: status page of 200 services, 90 days",
+            ms(ours),
+            "-".into(),
+            None,
+            "<= 2 s",
+            Some(ours.as_secs_f64() <= 2.0),
+        );
+        let _ = std::fs::remove_dir_all(&site);
         let note = [
             "add",
             "note",
