@@ -72,27 +72,14 @@ pub fn figures(
         }
         None => (ledger.services()?, ledger.incidents()?),
     };
-    let until = query
-        .until
-        .as_deref()
-        .map(|t| instant("until", t, true, zone))
-        .transpose()?
-        .unwrap_or(zone.local(now));
-    let since = match query.since.as_deref() {
-        Some(t) => instant("since", t, false, zone)?,
-        // With nothing before the end of the period (an incident dated in the future), the
-        // period is empty: figures are unknown, not a usage error.
-        None => earliest(&services, &incidents, zone)
-            .filter(|e| *e <= until)
-            .unwrap_or(until),
-    };
-    if since > until {
-        return Err(AppError::EmptyPeriod {
-            since: format_instant(since),
-            until: format_instant(until),
-        });
-    }
-    let period = Period { since, until };
+    let period = period(
+        query.since.as_deref(),
+        query.until.as_deref(),
+        &services,
+        &incidents,
+        zone,
+        now,
+    )?;
     // Each service's incidents, grouped once (not one pass over all incidents per service).
     let mut by_service: HashMap<&str, Vec<&Incident>> = HashMap::new();
     for i in &incidents {
@@ -133,6 +120,38 @@ pub fn figures(
         overall,
         per_service,
     })
+}
+
+/// The period of `--since`/`--until` (days of the zone, or RFC 3339 times): from the first
+/// commissioning or impact when `since` is not given (an empty period when that is after the
+/// end), to now when `until` is not given.
+pub fn period(
+    since: Option<&str>,
+    until: Option<&str>,
+    services: &[Service],
+    incidents: &[Incident],
+    zone: &dyn Zone,
+    now: OffsetDateTime,
+) -> Result<Period, AppError> {
+    let until = until
+        .map(|t| instant("until", t, true, zone))
+        .transpose()?
+        .unwrap_or(zone.local(now));
+    let since = match since {
+        Some(t) => instant("since", t, false, zone)?,
+        // With nothing before the end of the period (an incident dated in the future), the
+        // period is empty: figures are unknown, not a usage error.
+        None => earliest(services, incidents, zone)
+            .filter(|e| *e <= until)
+            .unwrap_or(until),
+    };
+    if since > until {
+        return Err(AppError::EmptyPeriod {
+            since: format_instant(since),
+            until: format_instant(until),
+        });
+    }
+    Ok(Period { since, until })
 }
 
 /// The start of the record: the first commissioning or impact among `services` (a day known

@@ -7,8 +7,6 @@ use super::output::Out;
 use super::policy::PolicyArgs;
 use super::{Context, Format};
 use logbook::app::streak::require_known;
-use logbook::event::At;
-use logbook::event::time::format_instant;
 use logbook::projection::Incident;
 use logbook::projection::service::Service;
 use logbook::projection::sla::{Month, Target, cut_at, last_complete_month, line};
@@ -17,7 +15,6 @@ use logbook::projection::zone::Zone;
 use logbook::report::html;
 use logbook::report::sla::{self as render, Sheet};
 use std::collections::HashMap;
-use time::{Duration, OffsetDateTime};
 
 /// Show availability against a target: downtime allowed, budget left, met or not
 ///
@@ -62,31 +59,6 @@ pub struct Args {
     policy: PolicyArgs,
 }
 
-/// A bound of the period, in the zone's offset, as `stats` reads it: an instant as given, or a
-/// day of the zone from its first instant (`end_of_day`: to its last).
-fn instant(
-    flag: &str,
-    text: &str,
-    end_of_day: bool,
-    zone: &dyn Zone,
-) -> Result<OffsetDateTime, CommandError> {
-    match At::parse(text) {
-        Some(At::Instant(t)) => Ok(zone.local(t)),
-        Some(At::Day(d)) => {
-            let (start, next) = zone.day_bounds(d);
-            Ok(if end_of_day {
-                zone.local(next.checked_sub(Duration::NANOSECOND).unwrap_or(next))
-            } else {
-                start
-            })
-        }
-        None => Err(CommandError::usage(format!(
-            "{flag}: `{text}` is not a date or an RFC 3339 time"
-        ))
-        .hint("e.g. 2026-10-01, or --month 2026-10")),
-    }
-}
-
 /// The period asked for, its month (if it is one), and whether its start was given.
 fn period(
     args: &Args,
@@ -104,27 +76,22 @@ fn period(
         };
         return Ok((month.period(zone), Some(month), true));
     }
-    let until = args
-        .until
-        .as_deref()
-        .map(|t| instant("--until", t, true, zone))
-        .transpose()?
-        .unwrap_or(zone.local(ctx.now));
-    let since = match args.since.as_deref() {
-        Some(t) => instant("--since", t, false, zone)?,
-        // As `stats`: from the first commissioning or impact, else an empty period.
-        None => earliest(services, incidents, zone)
-            .filter(|e| *e <= until)
-            .unwrap_or(until),
-    };
-    if since > until {
-        return Err(CommandError::usage(format!(
-            "the period ends ({}) before it starts ({})",
-            format_instant(until),
-            format_instant(since)
-        )));
-    }
-    Ok((Period { since, until }, None, args.since.is_some()))
+    let period = logbook::app::stats::period(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        services,
+        incidents,
+        zone,
+        ctx.now,
+    )
+    .map_err(|e| {
+        let mut error = CommandError::from_app(e, "sla");
+        if error.kind == super::error::Kind::Usage && error.message.contains("RFC 3339") {
+            error.hints = vec!["e.g. 2026-10-01, or --month 2026-10".into()];
+        }
+        error
+    })?;
+    Ok((period, None, args.since.is_some()))
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
@@ -218,24 +185,4 @@ fn show(sheet: &Sheet, format: Format, out: &mut Out) -> Result<(), CommandError
             Ok(())
         }
     }
-}
-
-/// The start of the record, as `stats` takes it: the first commissioning or impact among
-/// `services` (a day known only as a day from its first instant in the zone).
-fn earliest(
-    services: &[Service],
-    incidents: &[Incident],
-    zone: &dyn Zone,
-) -> Option<OffsetDateTime> {
-    let impacts = incidents
-        .iter()
-        .map(|i| i.impact_start.unwrap_or(i.opened).at);
-    let commissionings = services.iter().filter_map(|s| s.commissioned.map(|c| c.at));
-    impacts
-        .chain(commissionings)
-        .map(|a| match a {
-            At::Instant(t) => zone.local(t),
-            At::Day(d) => zone.start_of(d),
-        })
-        .min()
 }
