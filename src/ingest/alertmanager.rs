@@ -97,6 +97,39 @@ pub fn adapt(
                         ("title", opt(title)),
                     ],
                 );
+                // The same alert firing again with a new start while its earlier episode was
+                // never resolved (a resolve and re-fire inside one group_interval, or a lost
+                // resolve): that episode was over by this start, at the latest.
+                let prefix = format!("{}-{fp}-", if grafana { "grafana" } else { "am" });
+                let over = |ty: &str, fields| {
+                    let mut e = event(ty, at(starts), fields);
+                    e.insert("approximate".into(), json!(true));
+                    e.insert(
+                        "summary".into(),
+                        json!("the alert fired again with a new start; it was over by then"),
+                    );
+                    e
+                };
+                let restored = over(
+                    "restored",
+                    vec![("services", json!([service])), ("level", json!("full"))],
+                );
+                out.intents.push(Intent::to_open_before(
+                    source,
+                    &prefix,
+                    &episode,
+                    "superseded-restored",
+                    restored,
+                ));
+                if config.auto_resolve {
+                    out.intents.push(Intent::to_open_before(
+                        source,
+                        &prefix,
+                        &episode,
+                        "superseded-resolved",
+                        over("resolved", vec![]),
+                    ));
+                }
                 out.intents.push(Intent::new(
                     source,
                     &episode,

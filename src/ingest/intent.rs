@@ -22,6 +22,11 @@ pub enum When {
     /// resolve name the `dedup_key`, not the incident): its `incident` and `id` are filled in
     /// then; with no open episode it adds nothing.
     OpenOf { prefix: String },
+    /// Goes to the latest open episode whose key starts with `prefix` and sorts before
+    /// `before` (an Alertmanager alert that fired again with a new `startsAt` while its
+    /// earlier episode was never resolved: that episode ended by then); with none it adds
+    /// nothing.
+    OpenBefore { prefix: String, before: String },
 }
 
 /// One event a payload means.
@@ -71,10 +76,32 @@ impl Intent {
         }
     }
 
-    /// The key prefix a [`When::NoneOpen`] or [`When::OpenOf`] names (else empty).
+    /// An intent for the latest open episode of `prefix` that began before `before`.
+    pub fn to_open_before(
+        source: &'static str,
+        prefix: &str,
+        before: &str,
+        role: &str,
+        event: Map<String, Value>,
+    ) -> Intent {
+        Intent {
+            event,
+            when: When::OpenBefore {
+                prefix: prefix.to_string(),
+                before: before.to_string(),
+            },
+            source,
+            role: role.to_string(),
+        }
+    }
+
+    /// The key prefix a [`When::NoneOpen`], [`When::OpenOf`] or [`When::OpenBefore`] names
+    /// (else empty).
     pub fn when_prefix(&self) -> &str {
         match &self.when {
-            When::NoneOpen { prefix } | When::OpenOf { prefix } => prefix,
+            When::NoneOpen { prefix }
+            | When::OpenOf { prefix }
+            | When::OpenBefore { prefix, .. } => prefix,
             When::Always | When::Open => "",
         }
     }
@@ -109,6 +136,8 @@ pub trait Lookup {
     fn open(&self, key: &str) -> Result<Option<bool>, Self::Error>;
     /// The open incident whose key starts with `prefix` (the latest by key), if any.
     fn open_with_prefix(&self, prefix: &str) -> Result<Option<String>, Self::Error>;
+    /// The latest open incident whose key starts with `prefix` and sorts before `before`.
+    fn open_before(&self, prefix: &str, before: &str) -> Result<Option<String>, Self::Error>;
 }
 
 /// Why an intent added nothing.
@@ -166,6 +195,18 @@ pub fn resolve<L: Lookup>(intents: Vec<Intent>, ledger: &L) -> Result<Plan, L::E
             };
             place(&mut intent.event, intent.source, &key, &intent.role);
         }
+        if let When::OpenBefore { prefix, before } = &intent.when {
+            let key = ledger
+                .open_before(prefix, before)?
+                .filter(|k| !closed.contains(k));
+            let Some(key) = key else {
+                // Nothing earlier is open: the usual case, and not worth a note.
+                continue;
+            };
+            // The role names the episode that ended it, so each re-fire closes once.
+            let role = format!("{}-{before}", intent.role);
+            place(&mut intent.event, intent.source, &key, &role);
+        }
         let key = intent.key().unwrap_or_default().to_string();
         let id = intent
             .event
@@ -180,6 +221,7 @@ pub fn resolve<L: Lookup>(intents: Vec<Intent>, ledger: &L) -> Result<Plan, L::E
         }
         let verdict = match &intent.when {
             When::Always => None,
+            When::OpenBefore { .. } => None,
             When::Open | When::OpenOf { .. } if opened.contains(&key) => None,
             When::Open | When::OpenOf { .. } if closed.contains(&key) => Some(Why::Closed),
             When::Open | When::OpenOf { .. } => match ledger.open(&key)? {

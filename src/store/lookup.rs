@@ -39,4 +39,10 @@ impl Lookup for Ledger {
     fn open_with_prefix(&self, prefix: &str) -> Result<Option<String>, StoreError> {
         Ok(Ledger::open_with_prefix(self, prefix)?.pop())
     }
+
+    fn open_before(&self, prefix: &str, before: &str) -> Result<Option<String>, StoreError> {
+        Ok(Ledger::open_with_prefix(self, prefix)?
+            .into_iter()
+            .rfind(|k| k.as_str() < before))
+    }
 }

@@ -32,6 +32,9 @@ fn adapted(source: Source, payload: &str) -> String {
             When::Open => "while open".to_string(),
             When::NoneOpen { prefix } => format!("unless {prefix}* is open"),
             When::OpenOf { prefix } => format!("to the open {prefix}*"),
+            When::OpenBefore { prefix, before } => {
+                format!("to the open {prefix}* before {before}")
+            }
         };
         text.push_str(&format!("[{when}] {}\n", Value::Object(i.event.clone())));
     }
@@ -422,4 +425,43 @@ fn a_payload_that_is_not_the_sources_format_writes_nothing() {
     }
     snap!("ingest_malformed", shown);
     assert_eq!(env.export(), before);
+}
+
+/// The same alert firing with a new `startsAt` while its earlier episode was never resolved:
+/// the earlier one was over by the new start (approximately), and a late copy of the earlier
+/// firing reopens nothing.
+#[test]
+fn a_refire_with_a_new_start_closes_the_episode_left_open() {
+    let env = Env::new();
+    ingest(
+        &env,
+        "alertmanager",
+        &am(&[("bb22", "firing", "2026-11-20T10:00:00Z", UNSET)]),
+    )
+    .ok();
+    let refire = am(&[("bb22", "firing", "2026-11-20T10:20:00Z", UNSET)]);
+    ingest(&env, "alertmanager", &refire).ok();
+    let first = report(&env, "am-bb22-20261120T100000Z");
+    assert_eq!(first["state"], "resolved", "{first}");
+    assert_eq!(first["metrics"]["time_to_restore_seconds"], 1200);
+    assert!(
+        first["metrics"]["approximate"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("time_to_restore")),
+        "{first}"
+    );
+    let second = report(&env, "am-bb22-20261120T102000Z");
+    assert_eq!(second["state"], "open", "{second}");
+    // Repeats of either firing change nothing, in either order.
+    let before = env.export();
+    ingest(&env, "alertmanager", &refire).ok();
+    ingest(
+        &env,
+        "alertmanager",
+        &am(&[("bb22", "firing", "2026-11-20T10:00:00Z", UNSET)]),
+    )
+    .ok();
+    assert_eq!(env.export(), before);
+    assert_eq!(report(&env, "am-bb22-20261120T102000Z")["state"], "open");
 }
