@@ -84,6 +84,12 @@ fn run(path: &std::path::Path, wait: Duration, round: Vec<Job>) {
             return;
         }
     };
+    // A request whose client is gone (it timed out with a 503 while this round waited for
+    // the file, or hung up) is not written: a 503 must not hide a later write. Only a
+    // timeout during the transaction itself can still leave one written; its events carry
+    // ids, so a retry with the same ids is a no-op.
+    let mut appends = appends;
+    appends.retain(|(_, _, reply)| !reply.is_closed());
     if !appends.is_empty() {
         append(&ledger, appends);
     }
