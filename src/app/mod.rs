@@ -1,11 +1,12 @@
 //! Use cases shared by the command line and the HTTP server: append with receipts and a
-//! tally, find an incident, list incidents, build a report, the streak board and stats. Pure
-//! of clap and axum: `cli/` and `http/` are thin layers that read their input, call these and
-//! show the result; [`wire`] holds the JSON both of them send.
+//! tally, find an incident, list incidents, build a report, the streak board, stats and the
+//! status site. Pure of clap and axum: `cli/` and `http/` are thin layers that read their
+//! input, call these and show the result; [`wire`] holds the JSON both of them send.
 
 pub mod append;
 mod error;
 pub mod incidents;
+pub mod site;
 pub mod stats;
 pub mod streak;
 pub mod tokens;

@@ -28,23 +28,10 @@ pub struct Config {
     pub policy: PolicyConfig,
     /// `[site]`: the status site's title, address and services.
     #[serde(default)]
-    pub site: SiteConfig,
+    pub site: logbook::app::site::Settings,
     /// `[ingest.<source>]` mappings: the service label, the severity map, auto-resolve.
     #[serde(default)]
     pub ingest: logbook::ingest::Config,
-}
-
-/// `[site]`: how the status site presents itself (DESIGN section 12).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteConfig {
-    /// The page's title (default "Status").
-    pub title: Option<String>,
-    /// Where it is published (`https://status.example.com`), for absolute links in the feed
-    /// and the calendar.
-    pub url: Option<String>,
-    /// The services shown, in this order (default: every service, by name).
-    pub services: Option<Vec<String>>,
 }
 
 /// `[policy]`: the default policy of every figure (DESIGN section 4); flags override it.

@@ -7,9 +7,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Serve the HTTP API: append events and query the ledger over HTTP
+/// Serve the HTTP API and the live status site over HTTP
 ///
-/// Routes: GET /healthz; POST /v1/events (JSON Lines, one JSON object or an array; scope
+/// Public, without a token: the status site of `logbook site`, built live as of today in the
+/// zone (GET /, /index.html, /status.json, /feed.atom, /maintenance.ics, /incidents/KEY,
+/// /badges/SERVICE.svg, /badges/streak/SERVICE.svg), with a strong ETag and
+/// `Cache-Control: public, max-age=60`; the config file's [site] and [policy] apply. Routes
+/// of the API: GET /healthz; POST /v1/events (JSON Lines, one JSON object or an array; scope
 /// append) answers {"receipts": [...]}; POST /v1/hooks/SOURCE (append); GET /v1/incidents,
 /// /v1/incidents/KEY (the report), /v1/streak and /v1/stats (scope read), with the query
 /// parameters of the flags (service, as_of, top, since, until, partial_weight, count_degraded,
@@ -21,6 +25,7 @@ use std::time::Duration;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook serve --listen 127.0.0.1:8765
+  xdg-open http://127.0.0.1:8765/
   logbook token new ci --scope append
   curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\
     --data '{\"type\":\"detected\",\"incident\":\"db-down\",\"at\":\"2026-11-25T03:20:00Z\",\"services\":[\"db\"]}' \\
@@ -70,6 +75,8 @@ pub fn run(args: Args, ctx: &Context, _out: &mut Out) -> Result<(), CommandError
         fixed_now,
         actor: ctx.named_actor(),
         ingest: ctx.config.ingest.clone(),
+        site: super::site::settings(ctx)?.clone(),
+        policy: ctx.config.policy.policy(),
     };
     crate::http::serve(config).map_err(|e| CommandError::unavailable(e.to_string()))
 }

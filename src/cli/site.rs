@@ -4,16 +4,14 @@
 use super::error::CommandError;
 use super::output::Out;
 use super::{Context, Format};
-use logbook::app::streak::View;
+use logbook::app::site::{self, Settings};
 use logbook::event::At;
-use logbook::projection::Incident;
-use logbook::projection::public::public;
-use logbook::projection::status::{Frame, by_service};
 use logbook::projection::zone::{self, Zone};
-use logbook::report::site::{Shown, Site};
+use logbook::report::site::Site;
 use logbook::store::Ledger;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Write the public status site: page, status.json, feed, calendar, badges
 ///
@@ -66,18 +64,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     out.line(format!("open {}", index.display()))
 }
 
-/// The site of `ledger` as of `as_of` (default today, in the zone).
-pub fn build(ledger: &Ledger, ctx: &Context, as_of: Option<&str>) -> Result<Site, CommandError> {
-    let config = &ctx.config.site;
-    if let Some(url) = &config.url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
+/// The `[site]` settings, refused with the config file's words when their url is no web
+/// address (`site` and `serve` both check them before they start).
+pub fn settings(ctx: &Context) -> Result<&Settings, CommandError> {
+    let settings = &ctx.config.site;
+    if let Some(url) = settings.bad_url() {
         return Err(CommandError::usage(format!(
             "config file: [site] url = `{url}` is not an http or https address"
         ))
         .hint("e.g. url = \"https://status.example.com\""));
     }
-    let policy = ctx.config.policy.policy();
+    Ok(settings)
+}
+
+/// The site of `ledger` as of `as_of` (default today, in the zone).
+pub fn build(ledger: &Ledger, ctx: &Context, as_of: Option<&str>) -> Result<Site, CommandError> {
+    let settings = settings(ctx)?;
     let (as_of, now) = match as_of {
         Some(text) => {
             let day = At::parse(text)
@@ -91,111 +93,16 @@ pub fn build(ledger: &Ledger, ctx: &Context, as_of: Option<&str>) -> Result<Site
         }
         None => (ctx.zone.day_of(ctx.now), ctx.now),
     };
-    let frame = Frame {
-        zone: &ctx.zone,
-        policy,
+    let zone: Arc<dyn Zone + Send + Sync> = Arc::new(ctx.zone.clone());
+    let inputs = site::Inputs {
+        zone: &zone,
+        tz: &ctx.zone.name(),
+        settings,
+        policy: ctx.config.policy.policy(),
         as_of,
         now,
     };
-    let incidents = ledger.incidents()?;
-    let touching = by_service(&frame, &incidents);
-    let known = ledger.services()?;
-    let (window_start, _) = frame.window();
-    let shown: Vec<_> = match &config.services {
-        Some(names) => names
-            .iter()
-            .map(|n| ledger.service(n))
-            .collect::<Result<_, _>>()?,
-        None => known
-            .into_iter()
-            .filter(|s| {
-                s.retired
-                    .is_none_or(|r| after(&r.at, window_start, &ctx.zone))
-            })
-            .collect(),
-    };
-    let view = View {
-        ledger,
-        policy,
-        zone: &ctx.zone,
-        as_of,
-    };
-    let mut services = Vec::with_capacity(shown.len());
-    for service in &shown {
-        let none = Vec::new();
-        let of = touching.get(service.name.as_str()).unwrap_or(&none);
-        let streaks = view.service(&service.name).ok();
-        services.push(Shown {
-            status: frame.service(service, of),
-            days_since_outage: streaks.and_then(|s| s.days_since_last_outage),
-        });
-    }
-    let public_incidents = public_incidents(ledger, &frame, &incidents, &shown)?;
-    Ok(Site {
-        title: config.title.clone().unwrap_or_else(|| "Status".to_string()),
-        url: config.url.clone(),
-        tz: ctx.zone.name(),
-        clock: ctx.clock(),
-        zone: Box::new(ctx.zone.clone()),
-        policy,
-        as_of,
-        generated_at: now,
-        services,
-        incidents: public_incidents,
-    })
-}
-
-/// Whether a written time is at or after `t` (a day-only time: its day's start in the zone).
-fn after(at: &At, t: time::OffsetDateTime, zone: &dyn Zone) -> bool {
-    match at {
-        At::Instant(i) => *i >= t,
-        At::Day(d) => zone.day_bounds(*d).1 > t,
-    }
-}
-
-/// The public incidents the site lists: those touching its window and those still active,
-/// that concern a shown service; newest first.
-fn public_incidents(
-    ledger: &Ledger,
-    frame: &Frame<'_>,
-    incidents: &[Incident],
-    shown: &[logbook::projection::service::Service],
-) -> Result<Vec<logbook::projection::public::PublicIncident>, CommandError> {
-    let names: BTreeSet<&str> = shown.iter().map(|s| s.name.as_str()).collect();
-    let mut out = Vec::new();
-    let window_start = frame.window().0;
-    for incident in incidents {
-        if !incident.services.iter().any(|s| names.contains(s.as_str())) {
-            continue;
-        }
-        let upcoming = incident
-            .window
-            .is_some_and(|(_, end)| after(&end, window_start, frame.zone));
-        let is_open =
-            incident.closed.is_none() && incident.intervals.iter().any(|i| i.to.is_none());
-        if !(frame.touches(incident) || upcoming || is_open) {
-            continue;
-        }
-        let stream = ledger.stream(&incident.key)?;
-        let mut p = public(incident, &stream);
-        // Only the shown services are public.
-        p.services.retain(|(s, _)| names.contains(s.as_str()));
-        p.intervals.retain(|i| names.contains(i.service.as_str()));
-        out.push(p);
-    }
-    let start = |p: &logbook::projection::public::PublicIncident| {
-        p.started
-            .or(p.window.map(|w| logbook::projection::Stamp {
-                at: w.0,
-                approximate: false,
-            }))
-            .map(|s| match s.at {
-                At::Instant(t) => t,
-                At::Day(d) => frame.zone.start_of(d),
-            })
-    };
-    out.sort_by(|a, b| start(b).cmp(&start(a)).then(a.key.cmp(&b.key)));
-    Ok(out)
+    site::build(ledger, &inputs).map_err(ctx.app_error())
 }
 
 /// Writes the files, each by a rename (a reader never sees half a file), and removes pages and

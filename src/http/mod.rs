@@ -1,4 +1,4 @@
-//! `logbook serve`: the HTTP API of DESIGN section 11 — routes, bearer tokens and scopes,
+//! `logbook serve`: the HTTP API of DESIGN section 11 and the live status site ([`site`]) — routes, bearer tokens and scopes,
 //! errors as HTTP statuses with JSON bodies, a body limit, a request timeout, a concurrency
 //! limit and an access log on stderr. The only module that uses axum and tokio: the ledger is
 //! used from one plain thread ([`ledger`]), so nothing async reaches the core.
@@ -15,6 +15,7 @@ mod error;
 mod hooks;
 mod ledger;
 mod routes;
+mod site;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -49,6 +50,10 @@ pub struct Config {
     pub actor: Option<String>,
     /// How webhook payloads map to events (`[ingest.SOURCE]` of the config file).
     pub ingest: logbook::ingest::Config,
+    /// The status site's title, address and services (`[site]` of the config file).
+    pub site: logbook::app::site::Settings,
+    /// The policy of the site's figures (`[policy]` of the config file).
+    pub policy: logbook::projection::Policy,
 }
 
 /// Why the server could not run.
@@ -75,6 +80,8 @@ pub struct Shared {
     fixed_now: Option<OffsetDateTime>,
     actor: Option<String>,
     ingest: logbook::ingest::Config,
+    /// The status site's settings and the last site built.
+    site: Arc<site::SiteState>,
 }
 
 impl Shared {
@@ -107,6 +114,7 @@ pub fn serve(config: Config) -> Result<(), ServeError> {
         fixed_now: config.fixed_now,
         actor: config.actor,
         ingest: config.ingest,
+        site: Arc::new(site::SiteState::new(config.site, config.policy)),
     });
     let app = router(shared);
     let addr = config.listen;
@@ -136,6 +144,14 @@ fn router(shared: Arc<Shared>) -> Router {
     let limit = shared.body_limit;
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/", get(site::index))
+        .route("/index.html", get(site::index))
+        .route("/status.json", get(site::status))
+        .route("/feed.atom", get(site::feed))
+        .route("/maintenance.ics", get(site::calendar))
+        .route("/incidents/{key}", get(site::incident))
+        .route("/badges/{file}", get(site::badge))
+        .route("/badges/streak/{file}", get(site::streak))
         .route("/v1/events", post(routes::events))
         .route("/v1/hooks/{source}", post(routes::hook))
         .route("/v1/incidents", get(routes::incidents))

@@ -49,6 +49,30 @@ impl Zone for UtcOffset {
     }
 }
 
+/// A shared zone is the zone it shares (every method forwarded, so a zone that refines the
+/// provided ones keeps its answers behind an `Arc`).
+impl<Z: Zone + ?Sized> Zone for std::sync::Arc<Z> {
+    fn offset_at(&self, t: OffsetDateTime) -> UtcOffset {
+        (**self).offset_at(t)
+    }
+
+    fn start_of(&self, d: Date) -> OffsetDateTime {
+        (**self).start_of(d)
+    }
+
+    fn local(&self, t: OffsetDateTime) -> OffsetDateTime {
+        (**self).local(t)
+    }
+
+    fn day_of(&self, t: OffsetDateTime) -> Date {
+        (**self).day_of(t)
+    }
+
+    fn day_bounds(&self, d: Date) -> (OffsetDateTime, OffsetDateTime) {
+        (**self).day_bounds(d)
+    }
+}
+
 /// The calendar day of a written time in `zone`: an instant's day there, or the day written.
 pub fn day(at: &At, zone: &dyn Zone) -> Date {
     match at {

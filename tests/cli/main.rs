@@ -25,6 +25,7 @@ mod schema;
 mod serve;
 mod serve_api;
 mod serve_hooks;
+mod serve_site;
 mod site;
 mod sla;
 mod trust;

@@ -6,7 +6,7 @@ use crate::common::{Env, s};
 use std::path::Path;
 
 /// A ledger with public and internal facts, every internal string marked so a leak is found.
-const HISTORY: &str = r#"{"type":"service_commissioned","service":"db","at":"2026-09-01"}
+pub const HISTORY: &str = r#"{"type":"service_commissioned","service":"db","at":"2026-09-01"}
 {"type":"service_commissioned","service":"web","at":"2026-01-01"}
 {"type":"detected","incident":"db-slow","at":"2026-10-05T10:00:00Z","services":["db"],"level":"partial_outage","title":"Slow database","summary":"SUMMARY-INTERNAL-6677","actor":"actor-zed-1199","source":"monitoring"}
 {"type":"escalated","incident":"db-slow","at":"2026-10-05T10:05:00Z","to":"oncall-bob-3321"}
@@ -24,7 +24,7 @@ const HISTORY: &str = r#"{"type":"service_commissioned","service":"db","at":"202
 {"type":"maintenance_scheduled","incident":"web-move","at":"2026-11-15T09:00:00Z","services":["web"],"window_start":"2026-12-01T22:00:00Z","window_end":"2026-12-02T02:00:00Z","title":"Moving web to a new rack"}
 "#;
 
-const INTERNAL: [&str; 11] = [
+pub const INTERNAL: [&str; 11] = [
     "SUMMARY-INTERNAL-6677",
     "actor-zed-1199",
     "oncall-bob-3321",
@@ -38,14 +38,14 @@ const INTERNAL: [&str; 11] = [
     "owner-kim-9900",
 ];
 
-fn ledger() -> Env {
+pub fn ledger() -> Env {
     let env = Env::new();
     env.append(HISTORY).ok();
     env
 }
 
 /// Every file under `dir`, path → text.
-fn files(dir: &Path) -> Vec<(String, String)> {
+pub fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
