@@ -59,6 +59,19 @@ impl Server {
         Server { child, addr, log }
     }
 
+    /// The server's stderr so far, once it holds `needle` (its access log is written after the
+    /// answer, and read by a thread: wait for it, up to 10 s, rather than race it).
+    pub fn log_with(&self, needle: &str) -> String {
+        for _ in 0..200 {
+            let log = self.log.lock().unwrap().clone();
+            if log.contains(needle) {
+                return log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        self.log.lock().unwrap().clone()
+    }
+
     /// Sends SIGTERM and waits for the exit status.
     pub fn stop(mut self) -> i32 {
         let pid = self.child.id().to_string();

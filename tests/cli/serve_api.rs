@@ -25,7 +25,7 @@ fn a_missing_and_an_unknown_token_get_the_same_401_and_a_wrong_scope_403() {
     assert_eq!(get(&server.addr, &read, "/v1/incidents").status, 200);
     let health = request(&server.addr, "GET", "/healthz", &[], b"").unwrap();
     assert_eq!(health.status, 200);
-    let log = server.log.lock().unwrap().clone();
+    let log = server.log_with("GET /healthz");
     assert!(log.contains("token=reader"), "{log}");
     assert!(!log.contains(&append) && !log.contains(&read), "{log}");
     assert_eq!(env.run(&["export"]).ok().stdout, "");
