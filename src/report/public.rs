@@ -90,6 +90,14 @@ impl PublicReport {
         })
     }
 
+    /// How long until full restore; "not yet" while it is still going on.
+    fn restored_after(&self) -> String {
+        match (self.time_to_restore, self.incident.ended) {
+            (None, None) => "not yet".to_string(),
+            (span, _) => duration(span),
+        }
+    }
+
     /// Markdown, for an email or a blog post.
     pub fn markdown(&self) -> String {
         let i = &self.incident;
@@ -116,11 +124,7 @@ impl PublicReport {
                     duration(self.time_to_partial_restore)
                 );
             }
-            let _ = writeln!(
-                o,
-                "- Fully restored after: {}",
-                duration(self.time_to_restore)
-            );
+            let _ = writeln!(o, "- Fully restored after: {}", self.restored_after());
         }
         if let Some(zone) = self.clock.name() {
             let _ = writeln!(o, "- Times in: {}", markdown(zone));
@@ -213,7 +217,7 @@ impl PublicReport {
                     duration(self.time_to_partial_restore),
                 ));
             }
-            facts.push(("Fully restored after", duration(self.time_to_restore)));
+            facts.push(("Fully restored after", self.restored_after()));
         }
         o.push_str("<table>\n");
         for (k, v) in facts {

@@ -7,6 +7,7 @@ mod common;
 
 mod add;
 mod append;
+mod browser;
 mod byteflip;
 mod config;
 mod corrections;

@@ -90,7 +90,7 @@ pub(super) fn chart(r: &Report) -> String {
     let axis = top + lanes.len() as f64 * LANE;
     let (height, name_x, name_y) = (axis + 36.0, LEFT - 8.0, top - 6.0);
     let mut s = format!(
-        "<figure>\n<svg viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"Impact per service over time\">\n<text x=\"{name_x}\" y=\"{name_y}\" text-anchor=\"end\">events</text>\n"
+        "<figure>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Timeline\">\n<svg viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"Impact per service over time\">\n<text x=\"{name_x}\" y=\"{name_y}\" text-anchor=\"end\">events</text>\n"
     );
     for (n, lane) in lanes.iter().enumerate() {
         let (y, fill) = (top + n as f64 * LANE, ["#f2f2f2", "#fff"][n % 2]);
@@ -188,7 +188,7 @@ pub(super) fn chart(r: &Report) -> String {
     let legend = LEVELS.map(|l| format!("<li>{}</li>", swatch(l))).concat();
     let _ = writeln!(
         s,
-        "</svg>\n<ul class=\"legend\">{legend}<li>● event at a known time</li><li>○ event at an estimated time (~)</li><li>dashed outline: an estimated bound</li></ul>"
+        "</svg>\n</div>\n<p class=\"note swipe\">Scroll the timeline sideways to see all of it.</p>\n<ul class=\"legend\">{legend}<li>● event at a known time</li><li>○ event at an estimated time (~)</li><li>dashed outline: an estimated bound</li></ul>"
     );
     let start = r.clock.when(&start);
     let zone = match r.clock.name() {

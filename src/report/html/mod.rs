@@ -28,7 +28,16 @@ svg{width:100%;height:auto;display:block} svg text{font:11px system-ui,sans-seri
 .muted,.note{color:#555} .note{font-size:.85rem;margin:.4rem 0} ul.events li{margin:.2rem 0}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.85rem}
 .sw{display:inline-block;width:.9em;height:.9em;margin-right:.35em;vertical-align:-.1em;border:1px solid #0004;print-color-adjust:exact;-webkit-print-color-adjust:exact}
-@media print{body{font-size:10.5pt} main{max-width:none;padding:0} h2{break-after:avoid} tr,li,figure{break-inside:avoid}}
+.scroll{overflow-x:auto} .scroll svg{min-width:760px} .swipe{display:none}
+@media (max-width:50.5rem){.swipe{display:block}}
+@media (max-width:40rem){main{padding:1.25rem 1rem} td{overflow-wrap:anywhere} h1{font-size:1.35rem} th[scope=row]{width:40%}
+table.stack thead,table.log thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+table.stack,table.stack tbody,table.stack tr,table.stack td,table.log,table.log tbody,table.log tr{display:block}
+table.stack tr,table.log tr{border-bottom:1px solid #e4e4e4;padding:.45rem 0}
+table.stack td,table.log td{border:0;padding:.05rem 0} table.stack td:first-child{font-weight:600} table.stack td:empty,table.log td:empty{display:none}
+table.stack td[data-label]::before{content:attr(data-label) \": \";color:#555;font-weight:400}
+table.log td{display:inline-block;margin-right:.6rem} table.log td:last-child{display:block;margin:0}}
+@media print{body{font-size:10.5pt} main{max-width:none;padding:0} h2{break-after:avoid} tr,li,figure{break-inside:avoid} .scroll{overflow:visible} .scroll svg{min-width:0} .swipe{display:none}}
 ";
 
 /// Levels a service can be impacted at, worst first.
@@ -76,15 +85,61 @@ fn tag(text: &str) -> String {
     format!(" <span class=\"tag\">{text}</span>")
 }
 
-/// A table; `head` is `|`-separated.
-fn table(o: &mut String, head: &str, rows: &[Vec<String>]) {
-    let head: String = head.split('|').map(|h| format!("<th>{h}</th>")).collect();
-    let _ = writeln!(o, "<table>\n<thead><tr>{head}</tr></thead>\n<tbody>");
+/// How a table lays out on a narrow screen (under 40rem).
+#[derive(Clone, Copy)]
+enum Narrow {
+    /// Stays a table: two short columns fit a phone.
+    Table,
+    /// Each row becomes a block: the first cell as its heading, the others labelled with their
+    /// column's name.
+    Stack,
+    /// Each row becomes a block: every cell but the last on one line, the last below them (the
+    /// timeline: time, offset and type, then what happened).
+    Log,
+}
+
+/// A table; `head` is `|`-separated, its cells HTML (their text labels stacked cells).
+fn table(o: &mut String, narrow: Narrow, head: &str, rows: &[Vec<String>]) {
+    let heads: Vec<&str> = head.split('|').collect();
+    let class = match narrow {
+        Narrow::Table => "",
+        Narrow::Stack => " class=\"stack\"",
+        Narrow::Log => " class=\"log\"",
+    };
+    let head: String = heads.iter().map(|h| format!("<th>{h}</th>")).collect();
+    let _ = writeln!(o, "<table{class}>\n<thead><tr>{head}</tr></thead>\n<tbody>");
     for row in rows {
-        let cells: String = row.iter().map(|c| format!("<td>{c}</td>")).collect();
+        let mut cells = String::new();
+        for (n, c) in row.iter().enumerate() {
+            let label = heads.get(n).map(|h| text_of(h)).unwrap_or_default();
+            match narrow {
+                Narrow::Stack if n > 0 && !label.is_empty() => {
+                    let _ = write!(cells, "<td data-label=\"{label}\">{c}</td>");
+                }
+                _ => {
+                    let _ = write!(cells, "<td>{c}</td>");
+                }
+            }
+        }
         let _ = writeln!(o, "<tr>{cells}</tr>");
     }
     o.push_str("</tbody>\n</table>\n");
+}
+
+/// The text of a snippet of our own HTML: its tags dropped (entities stay as they are, which
+/// is what an attribute needs).
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => tag = true,
+            '>' => tag = false,
+            c if !tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Renders the report as one HTML page.
@@ -172,12 +227,12 @@ pub fn render(r: &Report) -> String {
             })
             .collect();
         o.push_str("<section>\n<h2>Planned and actual</h2>\n");
-        table(&mut o, "|Planned|Actual|Difference", &rows);
+        table(&mut o, Narrow::Stack, "|Planned|Actual|Difference", &rows);
         o.push_str("</section>\n");
     }
     let _ = writeln!(o, "<section>\n<h2>Timeline</h2>\n{}", chart(r));
     let rows: Vec<Vec<String>> = r.timeline.iter().map(|e| line(r, e)).collect();
-    table(&mut o, "Time|T+|Type|What", &rows);
+    table(&mut o, Narrow::Log, "Time|T+|Type|What", &rows);
     o.push_str("</section>\n");
     vendors(&mut o, r);
     list(&mut o, r, "Restore steps", &["restore_step", "restored"]);
@@ -218,7 +273,12 @@ fn impact(o: &mut String, r: &Report) {
         rows.push(row);
     }
     let head: Vec<String> = LEVELS.into_iter().map(swatch).collect();
-    table(o, &format!("Service|{}", head.join("|")), &rows);
+    table(
+        o,
+        Narrow::Stack,
+        &format!("Service|{}", head.join("|")),
+        &rows,
+    );
 }
 
 /// One row of the timeline table.
@@ -271,7 +331,7 @@ fn vendors(o: &mut String, r: &Report) {
     let head = "Vendor|Tickets|Engaged|First response|Responses|Response time";
     match rows.is_empty() {
         true => o.push_str("<p>No vendors engaged.</p>\n"),
-        false => table(o, head, &rows),
+        false => table(o, Narrow::Stack, head, &rows),
     }
     o.push_str("</section>\n");
 }
@@ -345,7 +405,7 @@ fn metrics(o: &mut String, r: &Report) {
         rows.push(vec![format!("{} response", escape(vendor)), value(*s)]);
     }
     o.push_str("<section>\n<h2>Metrics</h2>\n");
-    table(o, "Metric|Value", &rows);
+    table(o, Narrow::Table, "Metric|Value", &rows);
     let policy = escape(&r.policy.describe());
     let _ = writeln!(
         o,

@@ -2,7 +2,7 @@
 //! CSS, no scripts, fonts or links to other hosts; every text escaped ([`crate::report::inert::html`]).
 
 use super::escape;
-use super::{STYLE, table};
+use super::{Narrow, STYLE, table};
 use crate::projection::sla::Line;
 use crate::projection::stats::AVAILABILITY_RULE;
 use crate::report::sla::{HEADS, MET_RULE, Sheet, cells};
@@ -70,7 +70,7 @@ pub fn render(sheet: &Sheet) -> String {
     }
     o.push_str("</section>\n<section>\n<h2>Services</h2>\n");
     let rows: Vec<Vec<String>> = sheet.lines.iter().map(row).collect();
-    table(&mut o, &HEADS.join("|"), &rows);
+    table(&mut o, Narrow::Stack, &HEADS.join("|"), &rows);
     let _ = writeln!(
         o,
         "<p class=\"note\">Policy: {}. Availability: {}. Met: {}. Budget left is the allowed downtime less the downtime; negative when overspent.</p>\n</section>",

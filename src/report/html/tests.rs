@@ -117,3 +117,21 @@ fn day_only_incident_has_no_chart() {
     assert!(page.contains("2 events known only by their day"));
     assert!(page.contains("unknown (day only)"));
 }
+
+#[test]
+fn on_a_phone_tables_stack_and_the_chart_scrolls_in_its_own_box() {
+    let page = render(&routing());
+    // The impact table's cells carry their column's name as plain text, for the stacked rows.
+    assert!(page.contains("<table class=\"stack\">"));
+    assert!(page.contains("<td data-label=\"major outage\">"));
+    assert!(page.contains("<table class=\"log\">"));
+    // The summary's first column is the row's heading: no label of its own.
+    assert!(!page.contains("<td data-label=\"Service\">"));
+    assert!(page.contains(
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Timeline\">\n<svg"
+    ));
+    assert_eq!(
+        text_of("<span class=\"sw\" style=\"x\"></span>major outage"),
+        "major outage"
+    );
+}

@@ -132,12 +132,17 @@ fn service_row(o: &mut String, site: &Site, s: &super::Shown) {
         .first()
         .map(|d| d.date.to_string())
         .unwrap_or_default();
-    let since = s.days_since_outage.map_or(String::new(), |d| {
-        format!(
-            " · {d} day{} since the last outage",
-            if d == 1 { "" } else { "s" }
-        )
-    });
+    // While a service is down, "0 days since the last outage" would say the wrong thing.
+    let down = matches!(st.current, Level::PartialOutage | Level::MajorOutage);
+    let since = s
+        .days_since_outage
+        .filter(|_| !down)
+        .map_or(String::new(), |d| {
+            format!(
+                " · {d} day{} since the last outage",
+                if d == 1 { "" } else { "s" }
+            )
+        });
     let _ = writeln!(
         o,
         "</svg>\n<div class=\"axis\"><span>{first}</span><span>{}</span></div>\n<p class=\"muted\">{uptime}{since}</p>\n</section>",

@@ -30,6 +30,7 @@ footer{margin-top:2.5rem;font-size:.85rem;color:#5f6368}
 footer a{margin-right:1rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;vertical-align:top;padding:.3rem .4rem;border-bottom:1px solid #e4e4e4}
+@media (max-width:40rem){td{overflow-wrap:anywhere}}
 ";
 
 /// The colour of a current level (the banner, a service's word).
