@@ -110,6 +110,33 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let report = build(incident, &ledger.stream(key)?, policy, ctx.now).shown_in(clock);
     out.line(md::render(&report).trim_end())?;
     out.line("")?;
+
+    // The public face of the story: the status page Sononaco could have had on its last day,
+    // the blog's announcements as its updates.
+    let dir = path.with_extension("site");
+    let zone: std::sync::Arc<dyn Zone + Send + Sync> = std::sync::Arc::new(story.clone());
+    let settings = logbook::app::site::Settings {
+        title: Some("Sononaco status".into()),
+        url: None,
+        services: None,
+    };
+    let site = logbook::app::site::build(
+        &ledger,
+        &logbook::app::site::Inputs {
+            zone: &zone,
+            tz: &story.name(),
+            settings: &settings,
+            policy,
+            as_of,
+            now: story.day_bounds(as_of).1,
+        },
+    )
+    .map_err(ctx.app_error())?;
+    super::site::write(&dir, &site.files())?;
+    out.line(format!(
+        "status site as of {as_of}: open {}",
+        dir.join("index.html").display()
+    ))?;
     out.line(format!(
         "explore it: logbook --ledger {} report 2011-12-28-web-1-kernel-panic",
         path.display()

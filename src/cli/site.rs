@@ -107,7 +107,7 @@ pub fn build(ledger: &Ledger, ctx: &Context, as_of: Option<&str>) -> Result<Site
 
 /// Writes the files, each by a rename (a reader never sees half a file), and removes pages and
 /// badges of an earlier run that this one no longer has.
-fn write(dir: &Path, files: &[logbook::report::site::File]) -> Result<(), CommandError> {
+pub(super) fn write(dir: &Path, files: &[logbook::report::site::File]) -> Result<(), CommandError> {
     let failed = |path: &Path, e: std::io::Error| {
         CommandError::usage(format!("cannot write {}: {e}", path.display()))
             .hint("--out names a directory you can write to")

@@ -272,7 +272,17 @@ pub fn downtime(outages: &[&Incident], lives: &[Life], policy: &Policy) -> (f64,
                             .push((a, b, weight));
                     }
                 }
-                _ => measured = false,
+                (from, to) => {
+                    // An end known only by its day: its length is unknown, if it reaches into
+                    // the life at all (a day-only time spans its whole day).
+                    let offset = life.until.offset();
+                    let (lo, hi) = (start_key(&from, offset), order_key(&to, offset));
+                    if lo < life.until.unix_timestamp_nanos()
+                        && hi > life.from.unix_timestamp_nanos()
+                    {
+                        measured = false;
+                    }
+                }
             }
         }
         if !measured {

@@ -20,6 +20,11 @@ fn the_demo_tells_the_story_from_the_projections() {
         .ok();
     assert!(run.stderr.contains("demo ledger: [DIR]/demo.redb"), "{run}");
     snap!("demo", run.stdout.clone());
+    // It writes the story's status site beside the ledger, public facts only.
+    let page = std::fs::read_to_string(env.path("demo.site/index.html")).unwrap();
+    assert!(page.contains("Sononaco status"));
+    assert!(page.contains("A Holiday “Gift” From the Server Gremlins"));
+    assert!(!page.contains("Kernel panic"), "a diagnosis on the public page");
     // Running it again adds nothing: the seed's events carry their own ids.
     let again = env
         .run(&["--ledger", s(&env.path("demo.redb")), "demo"])

@@ -323,3 +323,35 @@ fn the_same_ledger_and_day_give_the_same_bytes_and_old_pages_go() {
     assert!(!c.iter().any(|(n, _)| n == "incidents/gone.html"));
     assert!(c.iter().any(|(n, _)| n == "CNAME"));
 }
+
+/// An outage whose end is known only by its day leaves that day unmeasured, not the others.
+#[test]
+fn an_outage_known_only_by_its_day_leaves_only_that_day_unknown() {
+    let env = Env::new();
+    env.append(concat!(
+        r#"{"type":"service_commissioned","service":"web","at":"2026-01-01"}"#,
+        "\n",
+        r#"{"type":"detected","incident":"crash","at":"2026-11-10T15:00:00Z","services":["web"]}"#,
+        "\n",
+        r#"{"type":"restored","incident":"crash","at":"2026-11-10"}"#,
+        "\n",
+    ))
+    .ok();
+    let all = site(&env, "site", &[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&all.iter().find(|(n, _)| n == "status.json").unwrap().1).unwrap();
+    let days = json["services"][0]["days"].as_array().unwrap();
+    let day = |date: &str| days.iter().find(|d| d["date"] == date).unwrap().clone();
+    assert_eq!(
+        day("2026-11-10")["availability_percent"],
+        serde_json::Value::Null
+    );
+    assert_eq!(day("2026-11-10")["level"], "major_outage");
+    assert_eq!(day("2026-11-09")["availability_percent"], 100.0);
+    assert_eq!(day("2026-11-11")["availability_percent"], 100.0);
+    // The 90 days cannot be measured as a whole, and say so.
+    assert_eq!(
+        json["services"][0]["uptime_90d_percent"],
+        serde_json::Value::Null
+    );
+}
