@@ -13,7 +13,7 @@ use crate::projection::{Incident, Policy, Stamp};
 use crate::report::Clock;
 use crate::report::site::{Shown, Site};
 use crate::store::Ledger;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use time::{Date, OffsetDateTime};
 
@@ -83,14 +83,23 @@ pub fn build(ledger: &Ledger, inputs: &Inputs<'_>) -> Result<Site, AppError> {
         zone,
         as_of: inputs.as_of,
     };
+    // Every incident of each service, grouped once from the list already read (not one
+    // index query and decode per service).
+    let mut all_of: HashMap<&str, Vec<&Incident>> = HashMap::new();
+    for i in &incidents {
+        for s in &i.services {
+            all_of.entry(s.as_str()).or_default().push(i);
+        }
+    }
     let mut services = Vec::with_capacity(shown.len());
     for service in &shown {
         let none = Vec::new();
         let of = touching.get(service.name.as_str()).unwrap_or(&none);
-        let streaks = view.service(&service.name).ok();
+        let all = all_of.get(service.name.as_str()).unwrap_or(&none);
+        let streaks = view.streaks(service, all.iter().copied());
         services.push(Shown {
             status: frame.service(service, of),
-            days_since_outage: streaks.and_then(|s| s.days_since_last_outage),
+            days_since_outage: streaks.days_since_last_outage,
         });
     }
     let public_incidents = public_incidents(ledger, &frame, &incidents, &shown)?;

@@ -55,10 +55,15 @@ impl View<'_> {
         Ok(self.streaks(&service, &incidents))
     }
 
-    fn streaks(&self, service: &Service, incidents: &[Incident]) -> Streaks {
+    /// The streaks of `service` from `incidents` (those that name it, at least).
+    pub fn streaks<'i>(
+        &self,
+        service: &Service,
+        incidents: impl IntoIterator<Item = &'i Incident>,
+    ) -> Streaks {
         let name = service.name.as_str();
         let outages = incidents
-            .iter()
+            .into_iter()
             .filter_map(|i| streak::outage(i, Some(name), &self.policy, Some(self.zone)))
             .collect();
         let commissioned = service
