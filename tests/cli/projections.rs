@@ -24,7 +24,10 @@ fn the_demo_tells_the_story_from_the_projections() {
     let page = std::fs::read_to_string(env.path("demo.site/index.html")).unwrap();
     assert!(page.contains("Sononaco status"));
     assert!(page.contains("A Holiday “Gift” From the Server Gremlins"));
-    assert!(!page.contains("Kernel panic"), "a diagnosis on the public page");
+    assert!(
+        !page.contains("Kernel panic"),
+        "a diagnosis on the public page"
+    );
     // Running it again adds nothing: the seed's events carry their own ids.
     let again = env
         .run(&["--ledger", s(&env.path("demo.redb")), "demo"])
