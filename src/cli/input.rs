@@ -174,6 +174,13 @@ impl Iterator for Lines {
     }
 }
 
+/// Parsed lines handed from the parser thread to the writer in one message. One message per
+/// line made the channel (its locking, wake-ups and context switches) cost more than the
+/// parsing itself: batching cut a 1M-line import's CPU time by about a fifth (BENCHMARKS.md).
+const BATCH: usize = 512;
+/// Batches in flight: with [`BATCH`], about as many lines as the former 4,096-line channel.
+const BATCHES: usize = 8;
+
 /// Parses the lines of `input` on a second thread, so parsing overlaps with the append
 /// transaction (and a regular file is read meanwhile); yields the results in order. Stops early
 /// if the consumer goes away.
@@ -181,16 +188,21 @@ pub fn parsed<T: Send + 'static>(
     input: Input,
     parse: fn(usize, &str) -> Result<T, AppendError>,
 ) -> impl Iterator<Item = Result<T, AppendError>> {
-    let (tx, rx) = std::sync::mpsc::sync_channel(4096);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<T, AppendError>>>(BATCHES);
     std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
         for line in input {
-            let item = line.and_then(|(number, text)| parse(number, &text));
-            if tx.send(item).is_err() {
-                break;
+            batch.push(line.and_then(|(number, text)| parse(number, &text)));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if tx.send(full).is_err() {
+                    return;
+                }
             }
         }
+        let _ = tx.send(batch);
     });
-    rx.into_iter()
+    rx.into_iter().flatten()
 }
 
 #[cfg(test)]

@@ -133,11 +133,16 @@ pub fn command() -> clap::Command {
     format::per_command(Cli::command())
 }
 
-/// Appends and imports of at least this many events compact the file afterwards.
+/// Appends and imports of at least this many events compact the file afterwards, when that
+/// pays (see [`Ledger::compaction_pays`]).
 const COMPACT_AFTER: usize = 10_000;
 
-/// Compacts after a large, committed append; a failure only leaves the file larger.
+/// Compacts after a large, committed append or a rebuild, where that pays; a failure only
+/// leaves the file larger.
 fn compact(ledger: &mut Ledger) {
+    if !ledger.compaction_pays() {
+        return;
+    }
     if let Err(e) = ledger.compact() {
         eprintln!("warning: the events are stored, but the file could not be compacted: {e}");
     }

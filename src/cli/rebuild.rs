@@ -8,8 +8,9 @@ use super::{Context, Format};
 ///
 /// Drops the projection tables (incident summaries, the service index, the stream states the
 /// append rules use) and folds every stream of the log again, in one transaction. The log
-/// itself is not touched; every query answers the same afterwards. The file is compacted
-/// afterwards, so the replaced projections' pages are given back.
+/// itself is not touched; every query answers the same afterwards. The replaced projections'
+/// pages are reused by later writes; a file small enough to compact quickly is compacted
+/// afterwards, so they are given back.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook rebuild")]
@@ -24,8 +25,8 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
         bar.set_position(streams);
     })?;
     bar.finish_and_clear();
-    // Committed: the old projections' pages are free; give them back (a failure only leaves
-    // the file larger, and says so).
+    // Committed: the old projections' pages are free; give them back where that pays (a
+    // failure only leaves the file larger, and says so).
     super::compact(&mut ledger);
     match format {
         Format::Json => {

@@ -103,7 +103,7 @@ fn set_up(db: Database, path: &Path) -> Result<Database, StoreError> {
     txn.commit().map_err(|e| storage(path, e))?;
     // Closing writes redb's own bookkeeping; on a full disk that fails too.
     db.close().map_err(|e| storage(path, e))?;
-    Database::open(path).map_err(|e| storage(path, e))
+    open_database(path).map_err(|e| storage(path, e))
 }
 
 pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, StoreError> {
@@ -175,8 +175,20 @@ fn open_once(path: &Path, access: Access) -> Result<Db, OpenFailure> {
     open_for_writing(path)
 }
 
+/// redb's page cache of a writable open. redb keeps up to half its cache of dirty pages until
+/// the commit, so with its default (1 GiB) a 1M-event import held the whole 570 MB file in
+/// memory (578 MiB peak); with 128 MiB the peak is about 120 MiB, and the import takes as long
+/// (BENCHMARKS.md). Read-only opens keep the default: they fill it only with what they read.
+pub(super) const WRITE_CACHE_BYTES: usize = 128 << 20;
+
+fn open_database(path: &Path) -> Result<Database, DatabaseError> {
+    Database::builder()
+        .set_cache_size(WRITE_CACHE_BYTES)
+        .open(path)
+}
+
 fn open_for_writing(path: &Path) -> Result<Db, OpenFailure> {
-    match guarded(|| Database::open(path)) {
+    match guarded(|| open_database(path)) {
         Ok(Ok(db)) => Ok(Db::Write(db)),
         Ok(Err(e)) => Err(failure(path, e, true)),
         Err(panic) => Err(panic),
