@@ -3,12 +3,14 @@
 //! it can be stored and rebuilt; figures that depend on policy or "now" are derived on query.
 
 use super::effective::{Effective, corrected};
+use super::intervals::intervals;
+pub use super::order::{order_key, reference_offset, sort_in_time, start_key};
 use crate::event::rules::{Kind, Standing};
 use crate::event::{At, Body, EventType, Level, RestoreLevel};
 use crate::record::Stored;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
-use time::{Time, UtcOffset};
+use std::collections::HashSet;
+use time::UtcOffset;
 
 /// A written time and whether it was an estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,62 +111,6 @@ impl Incident {
                 .max_by(At::compare),
         }
     }
-}
-
-/// Orders one written time on a line of instants: an instant by itself; a day-only time at the
-/// end of its day in `offset` (it happened some time that day).
-pub fn order_key(at: &At, offset: UtcOffset) -> i128 {
-    match at {
-        At::Instant(t) => t.unix_timestamp_nanos(),
-        At::Day(d) => d
-            .with_time(Time::MAX)
-            .assume_offset(offset)
-            .unix_timestamp_nanos(),
-    }
-}
-
-/// Like [`order_key`], with a day-only time at the start of its day.
-pub fn start_key(at: &At, offset: UtcOffset) -> i128 {
-    match at {
-        At::Instant(t) => t.unix_timestamp_nanos(),
-        At::Day(d) => d.midnight().assume_offset(offset).unix_timestamp_nanos(),
-    }
-}
-
-/// The offset an incident's times are read in: that of its first instant, else UTC.
-pub fn reference_offset(events: &[Effective]) -> UtcOffset {
-    events
-        .iter()
-        .find_map(|e| match e.event.at {
-            At::Instant(t) => Some(t.offset()),
-            At::Day(_) => None,
-        })
-        .unwrap_or(UtcOffset::UTC)
-}
-
-/// Sorts events (given in log order) into time order, totally: instants by instant; a
-/// day-only event right after the last instant of the same day written before it in the log
-/// (writers log as they go), else at the start of its day; ties in log order.
-pub fn sort_in_time(events: &mut Vec<Effective>) {
-    let offset = reference_offset(events);
-    let mut last_instant: BTreeMap<time::Date, i128> = BTreeMap::new();
-    let mut keyed: Vec<(i128, u64, Effective)> = Vec::with_capacity(events.len());
-    for e in events.drain(..) {
-        let key = match e.event.at {
-            At::Instant(t) => {
-                let key = t.unix_timestamp_nanos();
-                last_instant.insert(t.date(), key);
-                key
-            }
-            At::Day(d) => last_instant
-                .get(&d)
-                .copied()
-                .unwrap_or_else(|| d.midnight().assume_offset(offset).unix_timestamp_nanos()),
-        };
-        keyed.push((key, e.seq, e));
-    }
-    keyed.sort_by_key(|(key, seq, _)| (*key, *seq));
-    events.extend(keyed.into_iter().map(|(_, _, e)| e));
 }
 
 /// Folds one incident's stream (in log order). `None` for an empty stream.
@@ -364,113 +310,5 @@ fn vendors(events: &[Effective]) -> Vec<Vendor> {
             v.responses += 1;
         }
     }
-    out
-}
-
-/// The impact level of each service over time, from the level-changing events in time order.
-fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
-    let detected_level = events
-        .iter()
-        .find_map(|e| {
-            if let Body::Detected { level, .. } = &e.event.body {
-                Some(level.unwrap_or(Level::MajorOutage))
-            } else {
-                None
-            }
-        })
-        .unwrap_or(Level::MajorOutage);
-    let mut current: BTreeMap<String, (Level, Stamp)> = BTreeMap::new();
-    let mut out = Vec::new();
-    for e in events {
-        let named: Vec<String> = e
-            .event
-            .services()
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect();
-        let targets = if named.is_empty() {
-            all.to_vec()
-        } else {
-            named
-        };
-        let change: Option<Box<dyn Fn(Level) -> Level>> = match &e.event.body {
-            Body::Detected { level, .. } => {
-                let level = level.unwrap_or(Level::MajorOutage);
-                Some(Box::new(move |_| level))
-            }
-            Body::ImpactStarted { .. } => Some(Box::new(move |_| detected_level)),
-            Body::ImpactChanged { level, .. } => {
-                let level = *level;
-                Some(Box::new(move |_| level))
-            }
-            Body::Reopened { level, .. } => {
-                let level = level.unwrap_or(Level::MajorOutage);
-                Some(Box::new(move |_| level))
-            }
-            Body::Restored {
-                level: Some(RestoreLevel::Partial),
-                ..
-            } => Some(Box::new(|l: Level| l.min(Level::PartialOutage))),
-            Body::Restored { .. }
-            | Body::Resolved {}
-            | Body::MaintenanceCompleted {}
-            | Body::MaintenanceCancelled {} => Some(Box::new(|_| Level::Operational)),
-            Body::MaintenanceStarted {} => Some(Box::new(|_| Level::Maintenance)),
-            Body::Acknowledged {}
-            | Body::Escalated { .. }
-            | Body::VendorEngaged { .. }
-            | Body::VendorResponded { .. }
-            | Body::Diagnosed { .. }
-            | Body::RestoreStep { .. }
-            | Body::Announced { .. }
-            | Body::ActionItem { .. }
-            | Body::Note { .. }
-            | Body::MaintenanceScheduled { .. }
-            | Body::ServiceCommissioned {}
-            | Body::ServiceRetired {}
-            | Body::Amended { .. }
-            | Body::Retracted { .. } => None,
-        };
-        let Some(change) = change else { continue };
-        let at = e.event.stamp();
-        let targets = if matches!(
-            e.event.body,
-            Body::Resolved {} | Body::MaintenanceCompleted {} | Body::MaintenanceCancelled {}
-        ) {
-            all.to_vec()
-        } else {
-            targets
-        };
-        for service in targets {
-            let before = current
-                .get(&service)
-                .map_or(Level::Operational, |(l, _)| *l);
-            let after = change(before);
-            if after == before {
-                continue;
-            }
-            if let Some((level, from)) = current.remove(&service) {
-                out.push(Interval {
-                    service: service.clone(),
-                    level,
-                    from,
-                    to: Some(at),
-                });
-            }
-            if after != Level::Operational {
-                current.insert(service, (after, at));
-            }
-        }
-    }
-    for (service, (level, from)) in current {
-        out.push(Interval {
-            service,
-            level,
-            from,
-            to: None,
-        });
-    }
-    // Stable: each service keeps its intervals in time order.
-    out.sort_by(|a, b| a.service.cmp(&b.service));
     out
 }

@@ -4,7 +4,9 @@
 
 pub mod effective;
 pub mod incident;
+mod intervals;
 pub mod metrics;
+pub mod order;
 pub mod policy;
 pub mod public;
 pub mod service;
