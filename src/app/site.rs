@@ -110,6 +110,7 @@ pub fn build(ledger: &Ledger, inputs: &Inputs<'_>) -> Result<Site, AppError> {
             .clone()
             .unwrap_or_else(|| "Status".to_string()),
         url: inputs.settings.url.clone(),
+        origin: origin(ledger)?,
         tz: inputs.tz.to_string(),
         clock: Clock::zone(inputs.tz, inputs.zone.clone()),
         zone: Box::new(inputs.zone.clone()),
@@ -119,6 +120,16 @@ pub fn build(ledger: &Ledger, inputs: &Inputs<'_>) -> Result<Site, AppError> {
         services,
         incidents: public_incidents,
     })
+}
+
+/// The id of the ledger's first event (it survives export and import), or "" when empty.
+fn origin(ledger: &Ledger) -> Result<String, AppError> {
+    let first = ledger.raw_range(1..=1)?;
+    Ok(first
+        .first()
+        .and_then(|(_, bytes)| crate::record::Stored::decode(bytes).ok())
+        .map(|s| s.id.to_string())
+        .unwrap_or_default())
 }
 
 /// Whether a written time is at or after `t` (a day-only time: its day's start in the zone).

@@ -58,8 +58,8 @@ Examples:
   logbook amend 2 --set-at 2026-11-25T03:24:00Z --reason \"it was taken at 03:24\"
   logbook demo
 
-Config: $XDG_CONFIG_HOME/logbook/config.toml (or LOGBOOK_CONFIG) sets timezone, actor, services
-and [policy]; flags and environment variables win over it.
+Config: $XDG_CONFIG_HOME/logbook/config.toml (or LOGBOOK_CONFIG) sets timezone, actor, services,
+[policy], [site] and [ingest.SOURCE]; flags and environment variables win over it.
 
 Exit codes: 0 ok, 1 rejected input or not found, 2 usage, 3 ledger unavailable, busy or corrupt,
 70 internal error (a bug in logbook: please report it).";

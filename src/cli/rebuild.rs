@@ -33,8 +33,11 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
             out.json(&serde_json::json!({ "streams": done.streams, "incidents": done.incidents }))
         }
         _ => out.line(format!(
-            "rebuilt the projections of {} streams ({} incidents)",
-            done.streams, done.incidents
+            "rebuilt the projections of {} stream{} ({} incident{})",
+            done.streams,
+            if done.streams == 1 { "" } else { "s" },
+            done.incidents,
+            if done.incidents == 1 { "" } else { "s" }
         )),
     }
 }

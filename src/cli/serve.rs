@@ -26,10 +26,9 @@ use std::time::Duration;
 #[command(after_help = "Examples:
   logbook serve --listen 127.0.0.1:8765
   xdg-open http://127.0.0.1:8765/
-  logbook token new ci --scope append
+  TOKEN=$(logbook token new ci --scope append)
   curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\
-    --data '{\"type\":\"detected\",\"incident\":\"db-down\",\"at\":\"2026-11-25T03:20:00Z\",\"services\":[\"db\"]}' \\
-    http://127.0.0.1:8765/v1/events")]
+    --data @events.jsonl http://127.0.0.1:8765/v1/events")]
 pub struct Args {
     /// The address to listen on (port 0 picks a free port; the address is printed on stderr)
     #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR")]

@@ -23,7 +23,8 @@ use std::sync::Arc;
 /// not `internal`; never notes, diagnoses, vendors, tickets, escalations or actors. Days are
 /// days of the zone (--tz). With --as-of every byte derives from the ledger and that day, so
 /// the same ledger gives the same files. The config file's [site] sets title, url and the
-/// services shown.
+/// services shown (default: every service the ledger names, ingested ones included). Incident
+/// keys are public: they name the pages.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook site --out public/
@@ -43,6 +44,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let ledger = ctx.open()?;
     let site = build(&ledger, ctx, args.as_of.as_deref())?;
     drop(ledger);
+    if ctx.config.site.services.is_none() {
+        eprintln!(
+            "note: the site shows every service the ledger names ({}); name the public ones, in \
+             order, with [site] services in the config file",
+            site.services.len()
+        );
+    }
     let files = site.files();
     write(&args.out, &files)?;
     let index = args.out.join("index.html");

@@ -92,7 +92,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
             tokens.save(&path).map_err(error)?;
             out.line(secret)?;
             eprintln!(
-                "token {name} ({}) stored in {}; the secret above is shown only once",
+                "token {name} ({}) stored in {}; the secret was printed on standard output, once: it cannot be shown again",
                 scope.as_str(),
                 path.display()
             );

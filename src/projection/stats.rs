@@ -212,10 +212,12 @@ pub fn stats(
         })
         .collect();
     // Downtime: every outage that touches the period, cut to it (by the lives).
+    // A period that has not begun yet (it starts after now) has nothing behind it.
+    let begun_yet = period.since < period.until;
     let mut behind: Vec<&Incident> = touching
         .iter()
         .copied()
-        .filter(|i| super::streak::outage(i, service, policy, None).is_some())
+        .filter(|i| begun_yet && super::streak::outage(i, service, policy, None).is_some())
         .collect();
     behind.sort_by_key(|i| order_key(&start(i).at, UtcOffset::UTC));
     let (downtime, unmeasured) = downtime(&behind, &lives, policy);

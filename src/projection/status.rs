@@ -116,6 +116,8 @@ impl Frame<'_> {
                     until,
                 };
                 let (down, lost) = downtime(&outages, std::slice::from_ref(&life), &self.policy);
+                // An empty sum may be -0.0; a day without downtime has 0 seconds of it.
+                let down = down + 0.0;
                 let seconds = (until - from).as_seconds_f64();
                 let level = self.worst(name, incidents, from, until);
                 down_sum += down;

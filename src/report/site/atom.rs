@@ -31,7 +31,7 @@ fn feed_id(site: &Site) -> String {
 /// `feed.atom`.
 pub fn feed(site: &Site) -> String {
     let mut entries: Vec<&PublicIncident> = site.incidents.iter().collect();
-    let updated = |i: &PublicIncident| utc(site.instant(i.updated().at));
+    let updated = |i: &PublicIncident| updated(site, i);
     entries.sort_by(|a, b| updated(b).cmp(&updated(a)).then(a.key.cmp(&b.key)));
     let feed_updated = entries
         .first()
@@ -69,9 +69,20 @@ pub fn feed(site: &Site) -> String {
     o
 }
 
+/// When an entry was first published: its start (or first update), as an instant.
+fn published(site: &Site, i: &PublicIncident) -> time::OffsetDateTime {
+    let first = i.started.or(i.updates.first().map(|u| u.at));
+    first.map_or(i.last_recorded, |s| site.instant(s.at))
+}
+
+/// When an entry last changed: its latest public time, never before it was published (an
+/// update known only by its day counts from that day's start, which may be earlier).
+fn updated(site: &Site, i: &PublicIncident) -> String {
+    utc(site.instant(i.updated().at).max(published(site, i)))
+}
+
 fn entry(o: &mut String, site: &Site, i: &PublicIncident, base: &str) {
-    let published = i.started.or(i.updates.first().map(|u| u.at));
-    let published = published.map_or(utc(i.last_recorded), |s| utc(site.instant(s.at)));
+    let published = utc(published(site, i));
     let _ = writeln!(o, "<entry>\n<id>urn:uuid:{}</id>", i.id);
     let kind = match i.kind {
         Kind::Maintenance => "Maintenance: ",
@@ -79,11 +90,7 @@ fn entry(o: &mut String, site: &Site, i: &PublicIncident, base: &str) {
     };
     let _ = writeln!(o, "<title>{kind}{}</title>", escape(&i.title));
     let _ = writeln!(o, "<published>{published}</published>");
-    let _ = writeln!(
-        o,
-        "<updated>{}</updated>",
-        utc(site.instant(i.updated().at))
-    );
+    let _ = writeln!(o, "<updated>{}</updated>", updated(site, i));
     let _ = writeln!(
         o,
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}incidents/{}.html\"/>",

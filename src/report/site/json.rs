@@ -15,6 +15,19 @@ fn state(s: State) -> Value {
     serde_json::to_value(s).unwrap_or(Value::Null)
 }
 
+/// A figure as people read it: `decimals` places, and never `-0`.
+fn round(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    let r = (x * scale).round() / scale;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// An availability: four decimals, cut rather than rounded up (99.99996 is not 100).
+fn percent(p: f64) -> f64 {
+    let r = (p * 10_000.0).floor() / 10_000.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
 /// `status.json`, pretty-printed, newline-terminated.
 pub fn status(site: &Site) -> String {
     let services: Vec<Value> = site
@@ -28,8 +41,8 @@ pub fn status(site: &Site) -> String {
                 .map(|d| {
                     json!({
                         "date": d.date.to_string(),
-                        "availability_percent": d.availability_percent,
-                        "downtime_seconds": d.downtime_seconds,
+                        "availability_percent": d.availability_percent.map(percent),
+                        "downtime_seconds": d.downtime_seconds.map(|s| round(s, 1)),
                         "level": d.level.map(level_word),
                     })
                 })
@@ -37,7 +50,7 @@ pub fn status(site: &Site) -> String {
             json!({
                 "name": st.name,
                 "status": level_word(st.current),
-                "uptime_90d_percent": st.uptime_percent,
+                "uptime_90d_percent": st.uptime_percent.map(percent),
                 "days_since_last_outage": s.days_since_outage,
                 "days": days,
             })

@@ -27,6 +27,9 @@ pub struct Site {
     pub title: String,
     /// Where the site is published (`[site] url`), for absolute links in the feed and calendar.
     pub url: Option<String>,
+    /// What names the ledger the site is made from (its first event's id): sites of two
+    /// ledgers with the same title get feeds with different ids.
+    pub origin: String,
     /// The zone's name; days and times are shown in it.
     pub tz: String,
     pub clock: Clock,

@@ -16,7 +16,12 @@ use std::fmt::Write;
 /// The page's frame; `root` leads back to the site's top (`""` or `"../"`).
 fn frame(site: &Site, title: &str, root: &str, body: &str) -> String {
     let site_title = escape(&site.title);
-    let generated = site.clock.instant(site.generated_at);
+    // A site made `--as-of` a day is as of that day's end; a live one as of its moment.
+    let generated = if site.generated_at == site.zone.day_bounds(site.as_of).1 {
+        format!("As of the end of {}", site.as_of)
+    } else {
+        format!("Updated {}", site.clock.instant(site.generated_at))
+    };
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -24,7 +29,7 @@ fn frame(site: &Site, title: &str, root: &str, body: &str) -> String {
          <link rel=\"alternate\" type=\"application/atom+xml\" title=\"{site_title}: incident history\" href=\"{root}feed.atom\">\n\
          <style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\
          <footer><p><a href=\"{root}feed.atom\">Atom feed</a><a href=\"{root}maintenance.ics\">Maintenance calendar</a><a href=\"{root}status.json\">status.json</a></p>\
-         <p>Updated {generated}. Times in {tz}.</p></footer>\n</main>\n</body>\n</html>\n",
+         <p>{generated}. Times in {tz}.</p></footer>\n</main>\n</body>\n</html>\n",
         tz = escape(&site.tz),
     )
 }
@@ -191,7 +196,8 @@ fn state_words(i: &PublicIncident) -> &'static str {
     match i.state {
         State::Open => "Ongoing",
         State::PartiallyRestored => "Partly restored",
-        State::Restored | State::Resolved => "Resolved",
+        State::Restored => "Restored",
+        State::Resolved => "Resolved",
         State::Scheduled => "Scheduled",
         State::InProgress => "In progress",
         State::Completed => "Completed",
