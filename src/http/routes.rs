@@ -225,7 +225,11 @@ impl Params {
 /// The parameters, or 400 for an unknown one.
 fn params(query: Result<Query<Params>, QueryRejection>) -> Result<Params, ApiError> {
     query.map(|Query(p)| p).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, e.body_text())
+        let text = e.body_text();
+        let text = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::new(StatusCode::BAD_REQUEST, format!("query string: {text}"))
             .hint("the parameters are those of the CLI's flags: service, as_of, top, since, until, partial_weight, count_degraded, include_maintenance")
     })
 }
