@@ -161,18 +161,10 @@ fn read(file: Option<&PathBuf>) -> Result<Vec<u8>, CommandError> {
 
 /// What the person should know about an intent that added nothing (repeats are only counted).
 fn skipped_note(s: &ingest::Skipped) -> Option<String> {
-    let what = match s.incident.as_deref() {
-        Some(k) => format!("{} for {k}", s.type_name),
-        None => s.type_name.clone(),
-    };
+    // Repeats are counted in the summary line, not named one by one.
     match s.why {
         Why::Repeat | Why::AlreadyOpen => None,
-        Why::UnknownEpisode => Some(format!(
-            "{what}: no such open episode in the ledger; nothing to do"
-        )),
-        Why::Closed => Some(format!(
-            "{what}: the incident is already closed; left as it is"
-        )),
+        Why::UnknownEpisode | Why::Closed => Some(s.describe()),
     }
 }
 

@@ -20,14 +20,19 @@ pub fn routing_key(body: &[u8]) -> Option<String> {
     value.get("routing_key")?.as_str().map(str::to_string)
 }
 
-/// The lines that the payload `body` of webhook `source` stands for.
-pub async fn lines(shared: &Shared, source: &str, body: &[u8]) -> Result<Vec<Line>, ApiError> {
+/// The lines that the payload `body` of webhook `source` stands for, and what it held that
+/// adds nothing, in words.
+pub async fn lines(
+    shared: &Shared,
+    source: &str,
+    body: &[u8],
+) -> Result<(Vec<Line>, Vec<String>), ApiError> {
     let Some(source) = Source::from_name(source) else {
         let names: Vec<&str> = Source::ALL.iter().map(|s| s.name()).collect();
         return Err(ApiError::not_found(format!("unknown source {source}"))
             .hint(format!("sources: {}", names.join(", "))));
     };
-    let adapted = ingest::adapt(source, body, &shared.ingest, shared.now()).map_err(|e| {
+    let mut adapted = ingest::adapt(source, body, &shared.ingest, shared.now()).map_err(|e| {
         let mut error = ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("{} payload: {e}", source.name()),
@@ -44,7 +49,7 @@ pub async fn lines(shared: &Shared, source: &str, body: &[u8]) -> Result<Vec<Lin
     // What the payload means depends on what the ledger holds (is the episode open? is the
     // event stored?): decided where the ledger is.
     let (reply, answer) = oneshot::channel();
-    let intents = adapted.intents;
+    let intents = std::mem::take(&mut adapted.intents);
     let job = Job::Read(Box::new(move |ledger| {
         let plan = ledger
             .map_err(store_error)
@@ -53,7 +58,14 @@ pub async fn lines(shared: &Shared, source: &str, body: &[u8]) -> Result<Vec<Lin
     }));
     shared.jobs.send(job).await.map_err(|_| stopping())?;
     let plan = answer.await.map_err(|_| stopping())??;
-    plan.events
+    let ignored: Vec<String> = adapted
+        .ignored
+        .iter()
+        .cloned()
+        .chain(plan.skipped.iter().map(ingest::Skipped::describe))
+        .collect();
+    let lines = plan
+        .events
         .into_iter()
         .enumerate()
         .map(|(i, map)| {
@@ -69,5 +81,6 @@ pub async fn lines(shared: &Shared, source: &str, body: &[u8]) -> Result<Vec<Lin
                 submission,
             })
         })
-        .collect()
+        .collect::<Result<Vec<Line>, ApiError>>()?;
+    Ok((lines, ignored))
 }

@@ -99,6 +99,17 @@ async fn append(
     lines: Vec<logbook::store::Line>,
     bytes: usize,
 ) -> Result<Response, ApiError> {
+    let appended = commit(shared, token, lines, bytes).await?;
+    Ok(json(StatusCode::OK, &wire::Receipts::of(&appended)))
+}
+
+/// Appends `lines` through the ledger thread (group commit): durable when it returns `Ok`.
+async fn commit(
+    shared: &Shared,
+    token: &TokenName,
+    lines: Vec<logbook::store::Line>,
+    bytes: usize,
+) -> Result<Vec<logbook::store::Appended>, ApiError> {
     let request = Request {
         lines,
         ctx: AppendContext {
@@ -115,8 +126,7 @@ async fn append(
         reply,
     };
     shared.jobs.send(job).await.map_err(|_| stopping())?;
-    let appended = answer.await.map_err(|_| stopping())??;
-    Ok(json(StatusCode::OK, &wire::Receipts::of(&appended)))
+    answer.await.map_err(|_| stopping())?
 }
 
 pub async fn events(
@@ -159,8 +169,15 @@ pub async fn hook(
     let result = async {
         check_type(&headers)?;
         let bytes = body(&shared, raw)?;
-        let lines = super::hooks::lines(&shared, &source, &bytes).await?;
-        append(&shared, &token, lines, bytes.len()).await
+        let (lines, ignored) = super::hooks::lines(&shared, &source, &bytes).await?;
+        let appended = commit(&shared, &token, lines, bytes.len()).await?;
+        // What the payload held that added nothing, and why (a repeat, an unknown episode),
+        // as `logbook ingest` says it on stderr.
+        let body = serde_json::json!({
+            "receipts": wire::Receipts::of(&appended).receipts,
+            "ignored": ignored,
+        });
+        Ok(json(StatusCode::OK, &body))
     }
     .await;
     answer(Some(token), result)

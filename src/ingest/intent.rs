@@ -161,6 +161,23 @@ pub struct Skipped {
     pub why: Why,
 }
 
+impl Skipped {
+    /// What was left out and why, in words (`resolved for am-…: a repeat`).
+    pub fn describe(&self) -> String {
+        let what = match self.incident.as_deref() {
+            Some(k) => format!("{} for {k}", self.type_name),
+            None => self.type_name.clone(),
+        };
+        let why = match self.why {
+            Why::Repeat => "already stored (a repeat)",
+            Why::AlreadyOpen => "an episode of this source id is open (a repeat of its trigger)",
+            Why::UnknownEpisode => "no such open episode in the ledger; nothing to do",
+            Why::Closed => "the incident is already closed; left as it is",
+        };
+        format!("{what}: {why}")
+    }
+}
+
 /// What to append, and what was left out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {

@@ -60,6 +60,16 @@ fn a_webhook_appends_what_logbook_ingest_appends_and_repeats_add_nothing() {
     let again = hook(&server.addr, "alertmanager", Some(&secret), &payload);
     assert_eq!(again.status, 200, "{}", again.body);
     assert!(receipts(&again).iter().all(|r| r["status"] != "appended"));
+    // The answer says why nothing was added, as `logbook ingest` does.
+    let body: Value = serde_json::from_str(&again.body).unwrap();
+    let ignored = body["ignored"].as_array().expect("ignored");
+    assert!(!ignored.is_empty(), "{body}");
+    assert!(
+        ignored
+            .iter()
+            .all(|n| n.as_str().unwrap().contains("repeat")),
+        "{body}"
+    );
     drop(server);
     assert_eq!(
         env.run(&["incidents", "--format", "json"]).ok().stdout,
