@@ -108,7 +108,7 @@ pub fn run(_: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError> {
     let key = "2011-06-16-upstream-routing";
     let incident = super::report::find(&ledger, key)?;
     let report = build(incident, &ledger.stream(key)?, policy, ctx.now).shown_in(clock);
-    out.line(md::render(&report).trim_end())?;
+    out.line(md::plain(&md::render(&report)).trim_end())?;
     out.line("")?;
 
     // The public face of the story: the status page Sononaco could have had on its last day,

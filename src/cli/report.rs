@@ -10,11 +10,12 @@ use logbook::store::Ledger;
 
 /// Write a post-incident report
 ///
-/// The blameless-postmortem shape: summary, impact, detection, timeline with local times and
-/// T+ offsets, vendor engagement, restore steps, announcements, action items, metrics with
-/// their policy, and the corrections made. Markdown (the default, for wikis and terminals),
-/// JSON for tools, or one self-contained HTML page for sharing. It is internal: it names
-/// people, vendors and notes. --public writes the version for customers.
+/// The blameless-postmortem shape: title, impact, detection, cause, timeline with local times
+/// and T+ offsets, vendor engagement, restore steps, announcements, action items, metrics with
+/// their policy, and the corrections made. Text for the terminal (the default: the Markdown
+/// without its escapes), Markdown for wikis (--format md), JSON for tools, or one
+/// self-contained HTML page for sharing. It is internal: it names people, vendors and notes;
+/// --public writes the version for customers.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   logbook report 2011-06-16-upstream-routing
@@ -40,7 +41,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         return match format {
             Format::Json => out.json_pretty(&report.json()),
             Format::Html => out.line(report.html()),
-            Format::Text | Format::Md | Format::Csv => out.line(report.markdown().trim_end()),
+            Format::Md => out.line(report.markdown().trim_end()),
+            Format::Text | Format::Csv => out.line(md::plain(&report.markdown()).trim_end()),
         };
     }
     // An incident's figures do not depend on the policy; the report prints the one in force.
@@ -52,7 +54,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         Format::Json => out.json_pretty(&wire::report(&report)),
         Format::Html => out.line(html::render(&report)),
         // Csv is refused above.
-        Format::Text | Format::Md | Format::Csv => out.line(md::render(&report).trim_end()),
+        Format::Md => out.line(md::render(&report).trim_end()),
+        // Csv is refused above; text is the Markdown without its escapes.
+        Format::Text | Format::Csv => out.line(md::plain(&md::render(&report)).trim_end()),
     }
 }
 

@@ -12,6 +12,36 @@ fn stamp(c: &Clock, s: &Option<Stamp>) -> String {
     s.as_ref().map_or("—".to_string(), |s| c.when(s))
 }
 
+/// Markdown for a terminal: the escapes that keep writer text inert *in Markdown* taken off
+/// again (`\(` → `(`, `&lt;` → `<`), so it reads as plain text. What keeps it inert in a
+/// terminal stays: control and invisible characters are still shown escaped (`\u{1b}`).
+pub fn plain(md: &str) -> String {
+    const ESCAPED: &str = "\\`*_[]()!|~#-+=.";
+    const ENTITIES: [(&str, char); 3] = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')];
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\'
+            && let Some(next) = rest[1..].chars().next()
+            && ESCAPED.contains(next)
+        {
+            out.push(next);
+            rest = &rest[1 + next.len_utf8()..];
+            continue;
+        }
+        if c == '&'
+            && let Some((entity, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e))
+        {
+            out.push(*ch);
+            rest = &rest[entity.len()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// Renders the report.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
@@ -328,5 +358,31 @@ fn section(
     for e in entries {
         let at = e.event.stamp();
         let _ = writeln!(o, "- {} — {}", r.clock.when(&at), line(e));
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::plain;
+    use crate::report::inert::markdown;
+
+    #[test]
+    fn plain_undoes_the_markdown_escapes_and_keeps_controls_escaped() {
+        for text in [
+            "db (via monitoring)",
+            "a_b *c* [d](e) | ~f~ `g` \\ h",
+            "# not a heading",
+            "1. not a list",
+            "&lt; is literal, so is <b> & that",
+            "10% of *all*",
+        ] {
+            assert_eq!(plain(&markdown(text)), text, "{text}");
+        }
+        // A control character stays visible as an escape, never raw.
+        let shown = plain(&markdown("bell\u{7}and esc\u{1b}[31m"));
+        assert!(
+            !shown.contains('\u{7}') && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
     }
 }
