@@ -15,6 +15,21 @@ impl Event {
         }
     }
 
+    /// What a detection found, for a sentence that already says who found it ("Detected by
+    /// monitoring at …: db major outage"): the summary, else the services and level.
+    pub fn finding(&self) -> String {
+        if let Some(summary) = &self.summary {
+            return summary.clone();
+        }
+        let services: Vec<&str> = self.services().iter().map(|s| s.as_str()).collect();
+        match &self.body {
+            Body::Detected {
+                level: Some(level), ..
+            } => format!("{} {}", services.join(", "), level_word(*level)),
+            _ => services.join(", "),
+        }
+    }
+
     /// A short line saying what the event records.
     pub fn describe(&self) -> String {
         let services = || {

@@ -142,7 +142,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "Detected{source} at {}: {}.",
                 r.clock.when(&at),
-                markdown(&e.describe())
+                markdown(e.finding().trim_end_matches('.'))
             );
             let _ = writeln!(
                 o,

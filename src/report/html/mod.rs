@@ -155,7 +155,7 @@ pub fn render(r: &Report) -> String {
         {
             source = format!(" by {}", word(s));
         }
-        let what = escape(e.describe().trim_end_matches('.'));
+        let what = escape(e.finding().trim_end_matches('.'));
         let at = time(&r.clock, Some(e.stamp()));
         let ttd = duration(m.time_to_detect);
         let tta = duration(m.time_to_acknowledge);
