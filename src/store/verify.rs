@@ -755,3 +755,136 @@ const BATCH: usize = 1024;
 
 /// Events handed to a decoding thread at a time.
 const DECODED: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::parse_line;
+    use crate::store::append::{AppendContext, Line};
+
+    /// The demo ledger, as the CLI tests seed it.
+    fn seeded(dir: &std::path::Path) -> Ledger {
+        let ledger = Ledger::create(&dir.join("l.redb")).unwrap();
+        let ctx = AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        };
+        let lines = include_str!("../demo/sononaco.jsonl")
+            .lines()
+            .enumerate()
+            .map(|(i, text)| {
+                Ok(Line {
+                    number: i + 1,
+                    submission: parse_line(text).unwrap(),
+                })
+            });
+        ledger.append(lines, &ctx).unwrap();
+        ledger
+    }
+
+    /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);
+    /// gives back the bytes it held.
+    fn set_end(ledger: &Ledger, key: &str, revision: Option<u64>) -> Vec<u8> {
+        let txn = ledger.begin_write().unwrap();
+        let old = {
+            let mut states = txn.open_table(STREAM_STATE).unwrap();
+            let old = states.get(key).unwrap().unwrap().value().to_vec();
+            match revision {
+                Some(revision) => {
+                    let mut state: StreamState = serde_json::from_slice(&old).unwrap();
+                    state.revision = revision;
+                    let new = serde_json::to_vec(&state).unwrap();
+                    states.insert(key, new.as_slice()).unwrap();
+                }
+                None => {
+                    states.remove(key).unwrap();
+                }
+            }
+            old
+        };
+        txn.commit().unwrap();
+        old
+    }
+
+    fn restore(ledger: &Ledger, key: &str, state: &[u8]) {
+        let txn = ledger.begin_write().unwrap();
+        txn.open_table(STREAM_STATE)
+            .unwrap()
+            .insert(key, state)
+            .unwrap();
+        txn.commit().unwrap();
+    }
+
+    fn projection_problems(report: &Report) -> Vec<String> {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.what.contains("incident"))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Whatever the kept stream states say of where streams end, the refold from the decoded
+    /// log reports exactly what the refold through the stream index reports.
+    #[test]
+    fn the_refold_from_the_log_reports_what_the_refold_through_the_index_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = seeded(dir.path());
+        assert!(ledger.verify().unwrap().problems.is_empty());
+        let keys: Vec<String> = ledger
+            .incidents()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
+        assert!(keys.len() >= 3, "{keys:?}");
+        // One projection edited, so both refolds have something to find.
+        let txn = ledger.begin_write().unwrap();
+        {
+            let mut incidents = txn.open_table(INCIDENTS).unwrap();
+            let old = incidents
+                .get(keys[1].as_str())
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            let new = String::from_utf8(old)
+                .unwrap()
+                .replace("\"events\":", "\"events\":1");
+            incidents.insert(keys[1].as_str(), new.as_bytes()).unwrap();
+        }
+        txn.commit().unwrap();
+        let cases = [
+            (keys[0].as_str(), Some(0)),      // ends too early: the hint breaks
+            (keys[1].as_str(), None),         // no end known: handed over with the log's end
+            (keys[2].as_str(), Some(10_000)), // ends later than the log
+        ];
+        for (key, end) in cases {
+            let kept = set_end(&ledger, key, end);
+            let report = ledger.verify().unwrap();
+            let through_index: Vec<String> = ledger
+                .check_projections()
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(projection_problems(&report), through_index, "{key} {end:?}");
+            assert!(
+                through_index
+                    .iter()
+                    .any(|p| p.contains(&format!("incident {} does not match", keys[1]))),
+                "{through_index:?}"
+            );
+            assert!(
+                report.problems.iter().any(|p| p.what
+                    == format!("the kept state of stream {key} does not match its events")
+                    || p.what.contains("stream states are kept")),
+                "{:?}",
+                report.problems
+            );
+            restore(&ledger, key, &kept);
+        }
+    }
+}
