@@ -192,15 +192,26 @@ pub fn hex(hash: &Hash) -> String {
 
 /// The hash written as 64 hex digits.
 pub fn unhex(text: &str) -> Option<Hash> {
-    // Hex digits only: `from_str_radix` alone would also take a sign ("+8" for 0x08).
-    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    // Hex digits only, either case (no sign, no spacing); `verify` reads two per event.
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
         return None;
     }
     let mut out = GENESIS;
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
     Some(out)
+}
+
+/// The value of one hex digit.
+fn nibble(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// A UUIDv7 for an event written without an id: the time is `recorded_at`; the 74 bits after
@@ -307,6 +318,21 @@ mod tests {
             assert!(Stored::decode(case.as_bytes()).is_err(), "accepted: {case}");
         }
         assert!(Stored::decode(bytes.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn unhex_reads_hex_of_either_case_and_nothing_else() {
+        let hash: Hash = std::array::from_fn(|i| (i * 37 + 5) as u8);
+        let text = hex(&hash);
+        assert_eq!(unhex(&text), Some(hash));
+        assert_eq!(unhex(&text.to_uppercase()), Some(hash));
+        for bad in ["+", "-", " ", "g", "G", "x", "\u{e9}"] {
+            let mut changed = text.clone();
+            changed.replace_range(10..10 + bad.len(), bad);
+            assert_eq!(unhex(&changed), None, "{changed}");
+        }
+        assert_eq!(unhex(&text[..62]), None);
+        assert_eq!(unhex(&format!("{text}0")), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::tables::{
     CORRECTIONS, EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
 use super::{Head, Ledger, StoreError, decode_head};
+use crate::event::FieldError;
 use crate::event::rules::{self, StreamState};
 use crate::record::{self, Stored};
 use redb::{ReadableTable, ReadableTableMetadata};
@@ -78,51 +79,157 @@ impl Ledger {
 
     /// [`Ledger::verify`] at `depth`, calling `progress` with the number of events read so far.
     ///
-    /// One thread reads the log, recomputes the chain and folds the stream states; in full, a
-    /// second checks every event against the id and stream indexes, and a third refolds every
-    /// incident and compares it with the projection tables, each in its own read transaction.
+    /// One thread reads the log, recomputes the chain, decodes every event strictly and folds
+    /// the stream states; in full, a second checks every event against the id and stream
+    /// indexes, and a third refolds every incident from the events the first decoded (handed
+    /// over stream by stream, so each event is decoded once) and compares it with the
+    /// projection tables, each in its own read transaction. When the log or the indexes are
+    /// damaged, the projections are refolded again as queries would read them, through the
+    /// stream index, so the report says what a query would meet.
     pub fn verify_with(
         &self,
         depth: Depth,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Report, StoreError> {
         std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Indexed>>(64);
             let full = depth == Depth::Full;
-            let indexes = full.then(|| scope.spawn(move || self.check_indexes(rx)));
-            let projections = full.then(|| scope.spawn(|| self.check_projections()));
-            let mut report = self.check_log(full.then_some(tx), progress)?;
-            for thread in [indexes, projections].into_iter().flatten() {
-                // A panic in a check thread is raised again here, as it was.
-                let found = thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let (index_tx, index_rx) = std::sync::mpsc::sync_channel::<Vec<Indexed>>(64);
+            let (refold_tx, refold_rx) = std::sync::mpsc::sync_channel::<Vec<Whole>>(64);
+            let indexes = full.then(|| scope.spawn(move || self.check_indexes(index_rx)));
+            let refolded = full.then(|| scope.spawn(move || self.check_refolds(refold_rx)));
+            let to = full.then_some(Threads {
+                indexes: index_tx,
+                refold: refold_tx,
+            });
+            let (mut report, handed_whole) = self.check_log(to, progress)?;
+            let log_sound = report.problems.iter().all(|p| p.derived);
+            let mut indexes_sound = true;
+            if let Some(thread) = indexes {
+                let found = join(thread)?;
+                indexes_sound = found.is_empty();
                 report.problems.extend(found);
+            }
+            if let Some(thread) = refolded {
+                let found = join(thread)?;
+                if handed_whole && log_sound && indexes_sound {
+                    // Every stream was read whole and in order from a sound log, and the stream
+                    // index sends each (stream, revision) to exactly that event: the refold
+                    // through the index would have read the very same events.
+                    report.problems.extend(found);
+                } else {
+                    report.problems.extend(self.check_projections()?);
+                }
             }
             report.problems.sort_by_key(|p| p.seq.unwrap_or(u64::MAX));
             Ok(report)
         })
     }
 
+    /// Reads the log in seq order. With `to`, also decodes every event strictly (on as many
+    /// threads as there are cores, in batches put back in log order), sends what the index
+    /// check needs, and hands each incident's events, once its stream is whole, to the refold;
+    /// says whether every stream handed over was whole (see [`Pending`]).
     fn check_log(
         &self,
-        indexes: Option<SyncSender<Vec<Indexed>>>,
+        to: Option<Threads>,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<Report, StoreError> {
-        let full = indexes.is_some();
+    ) -> Result<(Report, bool), StoreError> {
+        let full = to.is_some();
         let txn = self.db.begin_read().map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         let meta = txn.open_table(META).map_err(self.storage())?;
 
+        let (read, decoded) = match to {
+            None => (self.read_log(&events, &[], progress)?, Decoded::default()),
+            Some(to) => {
+                let ends = self.stream_ends(&txn)?;
+                let decoders = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+                std::thread::scope(|scope| {
+                    let mut inputs = Vec::with_capacity(decoders);
+                    let mut outputs = Vec::with_capacity(decoders);
+                    for _ in 0..decoders {
+                        let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(4);
+                        let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Vec<Decoding>>(4);
+                        scope.spawn(move || {
+                            for batch in raw_rx {
+                                let decoded: Vec<_> = batch
+                                    .into_iter()
+                                    .map(|raw| (raw.seq, Stored::decode(&raw.bytes)))
+                                    .collect();
+                                if out_tx.send(decoded).is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                        inputs.push(raw_tx);
+                        outputs.push(out_rx);
+                    }
+                    let events = &events;
+                    let reader = scope.spawn(move || self.read_log(events, &inputs, progress));
+                    let decoded = fold_decoded(&outputs, &to, ends);
+                    drop(to);
+                    Ok::<_, StoreError>((join(reader)?, decoded))
+                })?
+            }
+        };
+        let Decoded {
+            problems: decode_problems,
+            folded,
+            corrections,
+            whole,
+        } = decoded;
+        let Read {
+            mut problems,
+            count,
+            head,
+        } = read;
+        problems.extend(decode_problems);
+
+        let stored_head = match meta.get("head").map_err(self.storage())? {
+            Some(v) => decode_head(v.value()),
+            None => Some(Head {
+                seq: 0,
+                hash: record::GENESIS,
+            }),
+        };
+        if stored_head != Some(head) {
+            problems.push(problem(
+                None,
+                "the recorded head does not match the last event",
+            ));
+        }
+        if full {
+            problems.extend(self.check_states(&txn, &folded)?);
+            problems.extend(self.check_corrections(&txn, &corrections)?);
+        }
+        Ok((
+            Report {
+                events: count,
+                streams: folded.len() as u64,
+                head,
+                full,
+                problems,
+            },
+            whole,
+        ))
+    }
+
+    /// Reads the log in seq order: the seqs, the split into canonical bytes and hash, and the
+    /// chain. Sends the bytes of every event that splits, in batches, to `decoders` in turn.
+    fn read_log(
+        &self,
+        events: &redb::ReadOnlyTable<u64, &'static [u8]>,
+        decoders: &[SyncSender<Vec<Raw>>],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Read, StoreError> {
         let mut problems = Vec::new();
         let mut prev = Head {
             seq: 0,
             hash: record::GENESIS,
         };
-        let mut folded: HashMap<String, StreamState> = HashMap::new();
-        let mut corrections = Vec::new();
         let mut count = 0u64;
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Vec::with_capacity(DECODED);
+        let mut turn = 0;
         for entry in events.iter().map_err(self.storage())? {
             let (key, bytes) = entry.map_err(self.storage())?;
             let seq = key.value();
@@ -160,84 +267,52 @@ impl Ledger {
                 seq,
                 hash: stored_hash,
             };
-            if !full {
+            if decoders.is_empty() {
                 continue;
             }
-            let stored = match Stored::decode(bytes) {
-                Ok(stored) => stored,
-                Err(e) => {
-                    problems.push(problem(Some(seq), format!("cannot be read: {e}")));
-                    continue;
-                }
-            };
-            if stored.seq != seq {
-                problems.push(problem(
-                    Some(seq),
-                    format!("is stored under seq {seq} but says seq {}", stored.seq),
-                ));
-            }
-            let key = stored.event.stream().key();
-            let state = folded.remove(&key);
-            let revision = state.as_ref().map_or(0, |s| s.revision + 1);
-            if stored.revision != revision {
-                problems.push(problem(
-                    Some(seq),
-                    format!("has revision {}, expected {revision}", stored.revision),
-                ));
-            }
-            if let Some((target, kind)) = super::append::correction_of(&stored.event) {
-                corrections.push(((target.as_u128(), seq), kind));
-            }
-            let state = rules::apply(state, &stored.event, stored.revision);
-            batch.push(Indexed {
+            batch.push(Raw {
                 seq,
-                id: stored.id,
-                key: key.clone(),
-                revision: stored.revision,
+                bytes: bytes.to_vec(),
             });
-            if batch.len() == BATCH
-                && let Some(tx) = &indexes
-            {
-                // A closed channel means the index thread failed; its error is reported on join.
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            if batch.len() == DECODED {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(DECODED));
+                if decoders[turn].send(full).is_err() {
+                    // The decoded events are no longer read: a check thread failed, and says
+                    // so when joined.
+                    break;
+                }
+                turn = (turn + 1) % decoders.len();
             }
-            folded.insert(key, state);
         }
-        if let Some(tx) = indexes {
-            let _ = tx.send(batch);
+        if !batch.is_empty() && !decoders.is_empty() {
+            let _ = decoders[turn].send(batch);
         }
-
-        let stored_head = match meta.get("head").map_err(self.storage())? {
-            Some(v) => decode_head(v.value()),
-            None => Some(Head {
-                seq: 0,
-                hash: record::GENESIS,
-            }),
-        };
-        if stored_head != Some(prev) {
-            problems.push(problem(
-                None,
-                "the recorded head does not match the last event",
-            ));
-        }
-        if full {
-            problems.extend(self.check_states(&txn, &folded)?);
-            problems.extend(self.check_corrections(&txn, &corrections)?);
-        }
-        Ok(Report {
-            events: count,
-            streams: folded.len() as u64,
-            head: prev,
-            full,
+        Ok(Read {
             problems,
+            count,
+            head: prev,
         })
+    }
+
+    /// The last revision of each stream as the `stream_state` table keeps it: only a hint of
+    /// when a stream is whole, checked against the log as it is read.
+    fn stream_ends(&self, txn: &redb::ReadTransaction) -> Result<HashMap<String, u64>, StoreError> {
+        let states = txn.open_table(STREAM_STATE).map_err(self.storage())?;
+        let mut ends = HashMap::new();
+        for entry in states.iter().map_err(self.storage())? {
+            let (key, state) = entry.map_err(self.storage())?;
+            if let Ok(state) = serde_json::from_slice::<StreamState>(state.value()) {
+                ends.insert(key.value().to_string(), state.revision);
+            }
+        }
+        Ok(ends)
     }
 
     /// Compares the `stream_state` table with the states folded from the log, byte for byte.
     fn check_states(
         &self,
         txn: &redb::ReadTransaction,
-        folded: &HashMap<String, StreamState>,
+        folded: &HashMap<String, Folded>,
     ) -> Result<Vec<Problem>, StoreError> {
         let states = txn.open_table(STREAM_STATE).map_err(self.storage())?;
         let mut problems = Vec::new();
@@ -252,7 +327,7 @@ impl Ledger {
             ));
         }
         for (key, state) in folded {
-            let expected = serde_json::to_vec(state).map_err(self.storage())?;
+            let expected = serde_json::to_vec(&state.state).map_err(self.storage())?;
             let kept = states.get(key.as_str()).map_err(self.storage())?;
             if kept.as_ref().map(redb::AccessGuard::value) != Some(expected.as_slice()) {
                 problems.push(derived(
@@ -358,11 +433,7 @@ impl Ledger {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let streams = txn.open_table(STREAMS).map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
-        let incidents = txn.open_table(INCIDENTS).map_err(self.storage())?;
-        let by_service = txn.open_table(SERVICE_INCIDENTS).map_err(self.storage())?;
-        let mut problems = Vec::new();
-        let mut expected_incidents = 0u64;
-        let mut expected_pairs: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut refolds = Refolds::open(self, &txn)?;
         let mut keys = Vec::new();
         for entry in streams.iter().map_err(self.storage())? {
             let (key, _) = entry.map_err(self.storage())?;
@@ -372,33 +443,89 @@ impl Ledger {
             }
         }
         for key in keys {
-            let stream = match load_stream(&streams, &events, &key) {
-                Ok(stream) => stream,
-                Err(e) => {
-                    problems.push(problem(
-                        None,
-                        format!("incident {key} cannot be refolded: {e}"),
-                    ));
-                    continue;
+            match load_stream(&streams, &events, &key) {
+                Ok(stream) => {
+                    if !refolds.compare(self, &key, &stream)? {
+                        refolds.problems.push(unmatched(&key));
+                    }
                 }
-            };
-            let projected = project(&key, &stream).map_err(self.storage())?;
-            let kept = incidents.get(key.as_str()).map_err(self.storage())?;
-            let kept = kept.as_ref().map(redb::AccessGuard::value);
-            if kept != projected.as_ref().map(|p| p.bytes.as_slice()) {
-                problems.push(derived(
+                Err(e) => refolds.problems.push(problem(
                     None,
-                    format!("the projection of incident {key} does not match its events"),
-                ));
-            }
-            if let Some(p) = projected {
-                expected_incidents += 1;
-                expected_pairs.extend(p.services.into_iter().map(|s| (s, key.clone())));
+                    format!("incident {key} cannot be refolded: {e}"),
+                )),
             }
         }
-        let kept_incidents = incidents.len().map_err(self.storage())?;
+        refolds.finish(self)
+    }
+
+    /// [`Ledger::check_projections`] from the incidents' events as the log check decoded
+    /// them, handed over whole; each incident is compared as it arrives, and its problems are
+    /// reported in key order as [`Ledger::check_projections`] reports them.
+    fn check_refolds(&self, streams: Receiver<Vec<Whole>>) -> Result<Vec<Problem>, StoreError> {
+        let txn = self.db.begin_read().map_err(self.storage())?;
+        let mut refolds = Refolds::open(self, &txn)?;
+        let mut mismatched = BTreeSet::new();
+        for whole in streams.into_iter().flatten() {
+            if !refolds.compare(self, &whole.key, &whole.events)? {
+                mismatched.insert(whole.key);
+            }
+        }
+        refolds
+            .problems
+            .extend(mismatched.iter().map(|key| unmatched(key)));
+        refolds.finish(self)
+    }
+}
+
+/// The projection tables and what a refold of every incident expects of them.
+struct Refolds<'t> {
+    incidents: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    by_service: redb::ReadOnlyTable<(&'static str, &'static str), ()>,
+    problems: Vec<Problem>,
+    expected_incidents: u64,
+    expected_pairs: BTreeSet<(String, String)>,
+    _txn: std::marker::PhantomData<&'t redb::ReadTransaction>,
+}
+
+impl<'t> Refolds<'t> {
+    fn open(ledger: &Ledger, txn: &'t redb::ReadTransaction) -> Result<Refolds<'t>, StoreError> {
+        Ok(Refolds {
+            incidents: txn.open_table(INCIDENTS).map_err(ledger.storage())?,
+            by_service: txn
+                .open_table(SERVICE_INCIDENTS)
+                .map_err(ledger.storage())?,
+            problems: Vec::new(),
+            expected_incidents: 0,
+            expected_pairs: BTreeSet::new(),
+            _txn: std::marker::PhantomData,
+        })
+    }
+
+    /// Whether the kept projection of incident `key` is the fold of its whole `stream`.
+    fn compare(
+        &mut self,
+        ledger: &Ledger,
+        key: &str,
+        stream: &[Stored],
+    ) -> Result<bool, StoreError> {
+        let projected = project(key, stream).map_err(ledger.storage())?;
+        let kept = self.incidents.get(key).map_err(ledger.storage())?;
+        let kept = kept.as_ref().map(redb::AccessGuard::value);
+        let matched = kept == projected.as_ref().map(|p| p.bytes.as_slice());
+        if let Some(p) = projected {
+            self.expected_incidents += 1;
+            self.expected_pairs
+                .extend(p.services.into_iter().map(|s| (s, key.to_string())));
+        }
+        Ok(matched)
+    }
+
+    /// Compares the number of projections and the service index with the refolds.
+    fn finish(mut self, ledger: &Ledger) -> Result<Vec<Problem>, StoreError> {
+        let kept_incidents = self.incidents.len().map_err(ledger.storage())?;
+        let expected_incidents = self.expected_incidents;
         if kept_incidents != expected_incidents {
-            problems.push(derived(
+            self.problems.push(derived(
                 None,
                 format!(
                     "the incidents table holds {kept_incidents} projections for {expected_incidents} incidents"
@@ -406,24 +533,213 @@ impl Ledger {
             ));
         }
         let mut kept_pairs = BTreeSet::new();
-        for entry in by_service.iter().map_err(self.storage())? {
-            let (key, _) = entry.map_err(self.storage())?;
+        for entry in self.by_service.iter().map_err(ledger.storage())? {
+            let (key, _) = entry.map_err(ledger.storage())?;
             let (service, incident) = key.value();
             kept_pairs.insert((service.to_string(), incident.to_string()));
         }
-        for (service, incident) in kept_pairs.symmetric_difference(&expected_pairs) {
+        for (service, incident) in kept_pairs.symmetric_difference(&self.expected_pairs) {
             let what = if kept_pairs.contains(&(service.clone(), incident.clone())) {
                 "names"
             } else {
                 "leaves out"
             };
-            problems.push(derived(
+            self.problems.push(derived(
                 None,
                 format!("the service index {what} incident {incident} for service {service}"),
             ));
         }
-        Ok(problems)
+        Ok(self.problems)
     }
+}
+
+/// Takes the decoded events back in log order (batches from `decoders` in turn, as
+/// [`Ledger::read_log`] dealt them) and checks what decoding shows: that each event reads
+/// strictly, says its own seq, and has the next revision of its stream; folds the stream
+/// states, sends what the index check needs and hands whole incidents to the refold.
+fn fold_decoded(
+    decoders: &[Receiver<Vec<Decoding>>],
+    to: &Threads,
+    mut ends: HashMap<String, u64>,
+) -> Decoded {
+    let mut out = Decoded {
+        whole: true,
+        ..Decoded::default()
+    };
+    let mut wholes: Vec<Whole> = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut turn = 0;
+    while let Ok(decoded) = decoders[turn].recv() {
+        turn = (turn + 1) % decoders.len();
+        for (seq, stored) in decoded {
+            let stored = match stored {
+                Ok(stored) => stored,
+                Err(e) => {
+                    out.problems
+                        .push(problem(Some(seq), format!("cannot be read: {e}")));
+                    continue;
+                }
+            };
+            if stored.seq != seq {
+                out.problems.push(problem(
+                    Some(seq),
+                    format!("is stored under seq {seq} but says seq {}", stored.seq),
+                ));
+            }
+            let key = stored.event.stream().key();
+            let stream = match out.folded.get_mut(&key) {
+                Some(stream) => stream,
+                None => {
+                    let end = ends.remove(&key);
+                    out.folded.entry(key.clone()).or_insert(Folded {
+                        state: None,
+                        pending: Pending::Collecting(Vec::new(), end),
+                    })
+                }
+            };
+            let revision = stream.state.as_ref().map_or(0, |s| s.revision + 1);
+            if stored.revision != revision {
+                out.problems.push(problem(
+                    Some(seq),
+                    format!("has revision {}, expected {revision}", stored.revision),
+                ));
+            }
+            if let Some((target, kind)) = super::append::correction_of(&stored.event) {
+                out.corrections.push(((target.as_u128(), seq), kind));
+            }
+            stream.state = Some(rules::apply(
+                stream.state.take(),
+                &stored.event,
+                stored.revision,
+            ));
+            batch.push(Indexed {
+                seq,
+                id: stored.id,
+                key: key.clone(),
+                revision: stored.revision,
+            });
+            if batch.len() == BATCH {
+                // A closed channel means the index thread failed; its error is reported on join.
+                let _ = to
+                    .indexes
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+            if !out.whole || key.starts_with('@') {
+                continue;
+            }
+            match &mut stream.pending {
+                Pending::Collecting(events, end) => {
+                    let last = *end == Some(stored.revision);
+                    events.push(stored);
+                    if last {
+                        wholes.push(Whole {
+                            key,
+                            events: std::mem::take(events),
+                        });
+                        stream.pending = Pending::Handed;
+                        if wholes.len() == HANDED {
+                            let _ = to.refold.send(std::mem::take(&mut wholes));
+                        }
+                    }
+                }
+                Pending::Handed => {
+                    // The stream went on past the end its kept state names (which the state
+                    // check reports): what was handed over was not the whole stream.
+                    out.whole = false;
+                    for stream in out.folded.values_mut() {
+                        stream.pending = Pending::Handed;
+                    }
+                }
+            }
+        }
+    }
+    let _ = to.indexes.send(batch);
+    if out.whole {
+        // Streams whose kept state names no end, or a later one, end with the log.
+        for (key, stream) in &mut out.folded {
+            if let Pending::Collecting(events, _) = &mut stream.pending
+                && !events.is_empty()
+            {
+                wholes.push(Whole {
+                    key: key.clone(),
+                    events: std::mem::take(events),
+                });
+            }
+        }
+        let _ = to.refold.send(wholes);
+    }
+    out
+}
+
+/// What [`Ledger::read_log`] found.
+struct Read {
+    problems: Vec<Problem>,
+    count: u64,
+    head: Head,
+}
+
+/// One event as a decoding thread read it: its seq, and what it holds or why it cannot be read.
+type Decoding = (u64, Result<Stored, FieldError>);
+
+/// One stored value on its way to be decoded.
+struct Raw {
+    seq: u64,
+    bytes: Vec<u8>,
+}
+
+/// What [`fold_decoded`] found.
+#[derive(Default)]
+struct Decoded {
+    problems: Vec<Problem>,
+    folded: HashMap<String, Folded>,
+    corrections: Vec<((u128, u64), u8)>,
+    /// Whether every stream handed to the refold was whole.
+    whole: bool,
+}
+
+/// The threads the log check feeds in a full verify.
+struct Threads {
+    indexes: SyncSender<Vec<Indexed>>,
+    refold: SyncSender<Vec<Whole>>,
+}
+
+/// One stream as the log check folds it.
+struct Folded {
+    state: Option<StreamState>,
+    pending: Pending,
+}
+
+/// Where an incident's decoded events are on their way to the refold.
+enum Pending {
+    /// Its events so far, in log order, and the revision its kept state says is its last (a
+    /// hint only: when the log goes on past it, the refold's result is not used).
+    Collecting(Vec<Stored>, Option<u64>),
+    /// Handed over.
+    Handed,
+}
+
+/// One incident's whole stream, in log order.
+struct Whole {
+    key: String,
+    events: Vec<Stored>,
+}
+
+/// Incidents handed to the refold at a time.
+const HANDED: usize = 64;
+
+/// The projection of incident `key` differs from its refold.
+fn unmatched(key: &str) -> Problem {
+    derived(
+        None,
+        format!("the projection of incident {key} does not match its events"),
+    )
+}
+
+/// Joins a check thread; a panic in it is raised again here, as it was.
+fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// What the index check needs of one event.
@@ -436,3 +752,139 @@ struct Indexed {
 
 /// Events handed to the index thread at a time.
 const BATCH: usize = 1024;
+
+/// Events handed to a decoding thread at a time.
+const DECODED: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::parse_line;
+    use crate::store::append::{AppendContext, Line};
+
+    /// The demo ledger, as the CLI tests seed it.
+    fn seeded(dir: &std::path::Path) -> Ledger {
+        let ledger = Ledger::create(&dir.join("l.redb")).unwrap();
+        let ctx = AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        };
+        let lines = include_str!("../demo/sononaco.jsonl")
+            .lines()
+            .enumerate()
+            .map(|(i, text)| {
+                Ok(Line {
+                    number: i + 1,
+                    submission: parse_line(text).unwrap(),
+                })
+            });
+        ledger.append(lines, &ctx).unwrap();
+        ledger
+    }
+
+    /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);
+    /// gives back the bytes it held.
+    fn set_end(ledger: &Ledger, key: &str, revision: Option<u64>) -> Vec<u8> {
+        let txn = ledger.begin_write().unwrap();
+        let old = {
+            let mut states = txn.open_table(STREAM_STATE).unwrap();
+            let old = states.get(key).unwrap().unwrap().value().to_vec();
+            match revision {
+                Some(revision) => {
+                    let mut state: StreamState = serde_json::from_slice(&old).unwrap();
+                    state.revision = revision;
+                    let new = serde_json::to_vec(&state).unwrap();
+                    states.insert(key, new.as_slice()).unwrap();
+                }
+                None => {
+                    states.remove(key).unwrap();
+                }
+            }
+            old
+        };
+        txn.commit().unwrap();
+        old
+    }
+
+    fn restore(ledger: &Ledger, key: &str, state: &[u8]) {
+        let txn = ledger.begin_write().unwrap();
+        txn.open_table(STREAM_STATE)
+            .unwrap()
+            .insert(key, state)
+            .unwrap();
+        txn.commit().unwrap();
+    }
+
+    fn projection_problems(report: &Report) -> Vec<String> {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.what.contains("incident"))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Whatever the kept stream states say of where streams end, the refold from the decoded
+    /// log reports exactly what the refold through the stream index reports.
+    #[test]
+    fn the_refold_from_the_log_reports_what_the_refold_through_the_index_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = seeded(dir.path());
+        assert!(ledger.verify().unwrap().problems.is_empty());
+        let keys: Vec<String> = ledger
+            .incidents()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
+        assert!(keys.len() >= 3, "{keys:?}");
+        // One projection edited, so both refolds have something to find.
+        let txn = ledger.begin_write().unwrap();
+        {
+            let mut incidents = txn.open_table(INCIDENTS).unwrap();
+            let old = incidents
+                .get(keys[1].as_str())
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            let new = String::from_utf8(old)
+                .unwrap()
+                .replace("\"events\":", "\"events\":1");
+            incidents.insert(keys[1].as_str(), new.as_bytes()).unwrap();
+        }
+        txn.commit().unwrap();
+        let cases = [
+            (keys[0].as_str(), Some(0)),      // ends too early: the hint breaks
+            (keys[1].as_str(), None),         // no end known: handed over with the log's end
+            (keys[2].as_str(), Some(10_000)), // ends later than the log
+        ];
+        for (key, end) in cases {
+            let kept = set_end(&ledger, key, end);
+            let report = ledger.verify().unwrap();
+            let through_index: Vec<String> = ledger
+                .check_projections()
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(projection_problems(&report), through_index, "{key} {end:?}");
+            assert!(
+                through_index
+                    .iter()
+                    .any(|p| p.contains(&format!("incident {} does not match", keys[1]))),
+                "{through_index:?}"
+            );
+            assert!(
+                report.problems.iter().any(|p| p.what
+                    == format!("the kept state of stream {key} does not match its events")
+                    || p.what.contains("stream states are kept")),
+                "{:?}",
+                report.problems
+            );
+            restore(&ledger, key, &kept);
+        }
+    }
+}
