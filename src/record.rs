@@ -55,6 +55,14 @@ impl Stored {
         with_hash(self.canonical(), &self.hash)
     }
 
+    /// The stored form, and the chain hash its canonical bytes give after `prev` (which an
+    /// import compares with the hash the event carries), from one serialisation.
+    pub fn encode_chained(&self, prev: &Hash) -> (Vec<u8>, Hash) {
+        let canonical = self.canonical();
+        let hash = chain(prev, &canonical);
+        (with_hash(canonical, &self.hash), hash)
+    }
+
     /// Builds a stored event and its chain hash from the previous hash; also returns its
     /// encoded bytes (serialised once, for the hash and for storage).
     pub fn seal(
@@ -148,7 +156,10 @@ fn take_u64(map: &mut serde_json::Map<String, Value>, key: &str) -> Result<u64, 
 fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
     canonical.pop(); // the closing brace
     canonical.extend_from_slice(b",\"hash\":\"");
-    canonical.extend_from_slice(hex(hash).as_bytes());
+    for b in hash {
+        canonical.push(HEX_DIGITS[usize::from(b >> 4)]);
+        canonical.push(HEX_DIGITS[usize::from(b & 15)]);
+    }
     canonical.extend_from_slice(b"\"}");
     canonical
 }
@@ -180,13 +191,14 @@ pub fn chain(prev: &Hash, canonical: &[u8]) -> Hash {
     h.finalize().into()
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lowercase hex of a hash.
 pub fn hex(hash: &Hash) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in hash {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
     }
     out
 }
@@ -317,6 +329,8 @@ mod tests {
         changed.revision = 1;
         assert_ne!(chain(&GENESIS, &changed.canonical()), s.hash);
         assert_eq!(chain(&GENESIS, &s.canonical()), s.hash);
+        assert_eq!(s.encode_chained(&GENESIS), (s.encode(), s.hash));
+        assert_ne!(changed.encode_chained(&GENESIS).1, s.hash);
     }
 
     #[test]

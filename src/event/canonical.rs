@@ -250,35 +250,48 @@ pub(crate) fn write_u64(out: &mut Vec<u8>, mut n: u64) {
 /// lowercase hex, everything else (DEL, `/`, all of Unicode) as it is.
 pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
     out.push(b'"');
     let bytes = text.as_bytes();
     let mut plain = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0x00..=0x1f => 0,
-            _ => continue,
-        };
+        let escape = ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
         out.extend_from_slice(&bytes[plain..i]);
         plain = i + 1;
-        if short == 0 {
+        if escape == b'u' {
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(b >> 4)]);
             out.push(HEX[usize::from(b & 15)]);
         } else {
             out.push(b'\\');
-            out.push(short);
+            out.push(escape);
         }
     }
     out.extend_from_slice(&bytes[plain..]);
     out.push(b'"');
 }
+
+/// For each byte: 0 when it is written as it is, else the letter after the backslash of its
+/// escape (`u` for `\u00xx`).
+const ESCAPE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
 
 fn level_word(level: Level) -> &'static str {
     match level {
