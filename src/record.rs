@@ -5,9 +5,9 @@
 //! `recorded_at`, the event's own fields, then `hash`. The canonical bytes that are hashed are
 //! the same object without `hash`: `hash_n = SHA-256(hash_{n-1} ‖ canonical_n)`, `hash_0` = zeros.
 
-use crate::event::time::{format_instant, parse_instant};
+use crate::event::canonical::{write_u64, write_uuid};
+use crate::event::time::{parse_instant, write_instant};
 use crate::event::{Event, FieldError, parse::parse_object};
-use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -31,27 +31,36 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// The bytes that are hashed: the stored object without `hash`.
+    /// The bytes that are hashed: the stored object without `hash`. Written directly, byte
+    /// for byte what serialising the same fields through `serde_json` gives (a property test
+    /// in `event::canonical` holds the two together).
     pub fn canonical(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(320);
-        let mut ser = serde_json::Serializer::new(&mut out);
-        let written = (|| {
-            let mut map = (&mut ser).serialize_map(None)?;
-            map.serialize_entry("seq", &self.seq)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("revision", &self.revision)?;
-            map.serialize_entry("recorded_at", &format_instant(self.recorded_at))?;
-            self.event.serialize_fields(&mut map)?;
-            map.end()
-        })();
-        // Writing JSON into a Vec cannot fail: every value is a string, number, list or map.
-        debug_assert!(written.is_ok());
+        out.extend_from_slice(b"{\"seq\":");
+        write_u64(&mut out, self.seq);
+        out.extend_from_slice(b",\"id\":");
+        write_uuid(&mut out, &self.id);
+        out.extend_from_slice(b",\"revision\":");
+        write_u64(&mut out, self.revision);
+        out.extend_from_slice(b",\"recorded_at\":\"");
+        write_instant(&mut out, self.recorded_at);
+        out.push(b'"');
+        self.event.write_fields(&mut out);
+        out.push(b'}');
         out
     }
 
     /// The stored (and exported) form: the canonical object with `hash` last.
     pub fn encode(&self) -> Vec<u8> {
         with_hash(self.canonical(), &self.hash)
+    }
+
+    /// The stored form, and the chain hash its canonical bytes give after `prev` (which an
+    /// import compares with the hash the event carries), from one serialisation.
+    pub fn encode_chained(&self, prev: &Hash) -> (Vec<u8>, Hash) {
+        let canonical = self.canonical();
+        let hash = chain(prev, &canonical);
+        (with_hash(canonical, &self.hash), hash)
     }
 
     /// Builds a stored event and its chain hash from the previous hash; also returns its
@@ -147,7 +156,10 @@ fn take_u64(map: &mut serde_json::Map<String, Value>, key: &str) -> Result<u64, 
 fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
     canonical.pop(); // the closing brace
     canonical.extend_from_slice(b",\"hash\":\"");
-    canonical.extend_from_slice(hex(hash).as_bytes());
+    for b in hash {
+        canonical.push(HEX_DIGITS[usize::from(b >> 4)]);
+        canonical.push(HEX_DIGITS[usize::from(b & 15)]);
+    }
     canonical.extend_from_slice(b"\"}");
     canonical
 }
@@ -179,13 +191,14 @@ pub fn chain(prev: &Hash, canonical: &[u8]) -> Hash {
     h.finalize().into()
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lowercase hex of a hash.
 pub fn hex(hash: &Hash) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in hash {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
     }
     out
 }
@@ -342,6 +355,8 @@ mod tests {
         changed.revision = 1;
         assert_ne!(chain(&GENESIS, &changed.canonical()), s.hash);
         assert_eq!(chain(&GENESIS, &s.canonical()), s.hash);
+        assert_eq!(s.encode_chained(&GENESIS), (s.encode(), s.hash));
+        assert_ne!(changed.encode_chained(&GENESIS).1, s.hash);
     }
 
     #[test]

@@ -7,9 +7,12 @@
 //!    or deleted where the fuzzer says: decode refuses the result, or it re-encodes to exactly
 //!    those bytes and its hash check fails, unless the bytes did not change. No edit changes
 //!    what a reader decodes while keeping the chain valid.
+//! 3. The canonical bytes, written directly, are exactly what serialising the same fields
+//!    through serde_json gives (the path they replaced).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use logbook::event::time::format_instant;
 use logbook::event::{Event, parse_line};
 use logbook::record::{self, GENESIS, Hash, Stored, chain, split};
 use time::{Duration, OffsetDateTime, UtcOffset};
@@ -39,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let (stored, bytes) = Stored::seal(seq, id, revision, recorded_at, event, &prev);
+    canonical_is_the_serialised_form(&stored);
     assert!(stored.encode() == bytes, "seal and encode disagree");
     match Stored::decode(&bytes) {
         Ok(back) => assert_eq!(back, stored, "a sealed event decodes as another"),
@@ -96,6 +100,24 @@ fn readers_see_what_the_hash_covers(bytes: &[u8]) {
         String::from_utf8_lossy(&canonical),
     );
     assert_eq!(hash, stored.hash, "split and decode read different hashes");
+}
+
+/// Property 3: the direct writer against serde_json serialising the envelope and the event.
+fn canonical_is_the_serialised_form(stored: &Stored) {
+    let event = serde_json::to_string(&stored.event).expect("an event serialises");
+    let oracle = format!(
+        "{{\"seq\":{},\"id\":{},\"revision\":{},\"recorded_at\":{},{}",
+        stored.seq,
+        serde_json::to_string(&stored.id).expect("a uuid serialises"),
+        stored.revision,
+        serde_json::to_string(&format_instant(stored.recorded_at)).expect("a string serialises"),
+        &event[1..],
+    );
+    assert!(
+        stored.canonical() == oracle.as_bytes(),
+        "the canonical bytes differ from the serialised form:\n{}\nserde_json gives\n{oracle}",
+        String::from_utf8_lossy(&stored.canonical()),
+    );
 }
 
 /// The event of an input line (an event as writers submit it, or a stored encoding) and the

@@ -8,9 +8,11 @@
 //! state (an incident must be opened first, nothing after `resolved`, ...) live in [`rules`].
 //! A refused line's [`FieldError`] says what kind of [`Problem`] it has; advice about it is
 //! left to the command line and the HTTP layer.
-//! Serialising an [`Event`] gives back the JSON fields it was written with.
+//! Serialising an [`Event`] gives back the JSON fields it was written with; [`Event::write_fields`]
+//! writes the same bytes directly, for the stored events' canonical bytes.
 
 mod body;
+pub(crate) mod canonical;
 mod describe;
 mod fields;
 pub mod json;

@@ -90,6 +90,27 @@ pub fn format_instant(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
+/// Appends what [`At`]'s `Display` writes to `out`, without building a `String` (the
+/// canonical bytes of every event hold one or two times). None of these characters needs
+/// escaping in a JSON string.
+pub(crate) fn write_at(out: &mut Vec<u8>, at: &At) {
+    let start = out.len();
+    let written = match at {
+        At::Instant(t) => t.format_into(out, &Rfc3339),
+        At::Day(d) => d.format_into(out, DAY),
+    };
+    if written.is_err() {
+        // Out of the formats' range (a year past 9999, an offset with seconds): as `Display`.
+        out.truncate(start);
+        out.extend_from_slice(at.to_string().as_bytes());
+    }
+}
+
+/// [`format_instant`] appended to `out`: see [`write_at`].
+pub(crate) fn write_instant(out: &mut Vec<u8>, t: OffsetDateTime) {
+    write_at(out, &At::Instant(t));
+}
+
 /// `YYYY-MM-DD`.
 pub fn format_day(d: Date) -> String {
     d.format(DAY).unwrap_or_else(|_| d.to_string())

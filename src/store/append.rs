@@ -364,8 +364,8 @@ impl<'t> Writer<'t> {
             )
             .into());
         }
-        let canonical = stored.canonical();
-        if record::chain(&self.head.hash, &canonical) != stored.hash {
+        let (bytes, hash) = stored.encode_chained(&self.head.hash);
+        if hash != stored.hash {
             return Err(FieldError::new(
                 "hash",
                 "does not match the chain: the export was changed after it was written",
@@ -375,7 +375,6 @@ impl<'t> Writer<'t> {
         // History is replayed as it was accepted (perhaps forced): the plausibility rules,
         // which compare with the time of writing, are not asked again.
         let _ = self.check(state.as_ref(), &stored.event, stored.recorded_at, true)?;
-        let bytes = stored.encode();
         self.put(key, state, stored, &bytes)
     }
 
