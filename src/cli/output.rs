@@ -99,6 +99,16 @@ impl Out {
         Ok(())
     }
 
+    /// A sentence or two of explanation (a rule, a policy): wrapped at spaces to the terminal's
+    /// width, continuation lines indented, when stdout is a terminal; one line otherwise, so
+    /// scripts and files see it whole.
+    pub fn prose(&mut self, text: impl AsRef<str>) -> Result<(), CommandError> {
+        match self.width {
+            Some(width) => self.line(wrap(text.as_ref(), width)),
+            None => self.line(text),
+        }
+    }
+
     /// A CSV header row, then one row per item (each item its JSON rendering).
     pub fn csv(
         &mut self,
@@ -146,6 +156,27 @@ impl Out {
 }
 
 /// Pads `cells` into columns separated by two spaces; the last column is not padded.
+/// `text` broken at spaces into lines of at most `width` characters (a longer word stays
+/// whole), continuation lines indented by two spaces.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(20);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut used = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if used > 0 && used + 1 + n > width {
+            out.push_str("\n  ");
+            used = 2;
+        } else if used > 0 {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += n;
+    }
+    out
+}
+
 pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..width)

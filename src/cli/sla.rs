@@ -180,7 +180,7 @@ fn show(sheet: &Sheet, format: Format, out: &mut Out) -> Result<(), CommandError
             out.table(&render::rows(sheet))?;
             out.line("")?;
             for note in render::notes(sheet) {
-                out.line(note)?;
+                out.prose(note)?;
             }
             Ok(())
         }

@@ -74,10 +74,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     rows.push((service.unwrap_or_else(|| "all services".into()), overall));
     out.table(&text::stats(&rows))?;
     out.line("")?;
-    out.line(format!(
+    out.prose(format!(
         "policy: {}; ~ marks figures resting on estimated times",
         policy.describe()
     ))?;
-    out.line(format!("availability: {AVAILABILITY_RULE}"))?;
-    out.line(format!("MTBF: {MTBF_RULE}"))
+    out.prose(format!("availability: {AVAILABILITY_RULE}"))?;
+    out.prose(format!("MTBF: {MTBF_RULE}"))
 }

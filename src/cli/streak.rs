@@ -83,7 +83,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     out.line("")?;
     out.table(&text::board(&rows))?;
     out.line("")?;
-    out.line(format!("policy: {}", policy.describe()))
+    out.prose(format!("policy: {}", policy.describe()))
 }
 
 fn print_service(
@@ -131,5 +131,5 @@ fn print_service(
     out.line("")?;
     out.table(&text::runs(s, top))?;
     out.line("")?;
-    out.line(format!("policy: {}", policy.describe()))
+    out.prose(format!("policy: {}", policy.describe()))
 }

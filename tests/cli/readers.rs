@@ -312,3 +312,30 @@ fn narrow_terminals_cut_free_text_never_keys_or_dates() {
     let board = on_terminal(&env, 60, "streak --as-of 2011-12-31");
     assert!(board.contains("2008-05-19 to 2011-02-23"), "{board}");
 }
+
+/// The rules and the policy printed under stats, streak and sla wrap to the terminal; piped,
+/// they stay one line each.
+#[test]
+fn explanations_wrap_to_the_terminal() {
+    let env = crate::common::Env::seeded();
+    for args in ["stats", "streak", "sla --month 2011-06"] {
+        let shown = on_terminal(&env, 80, args);
+        let footer: Vec<&str> = shown
+            .lines()
+            .filter(|l| l.starts_with("availability:") || l.starts_with("policy:"))
+            .collect();
+        assert!(!footer.is_empty(), "{args}: {shown}");
+        for line in shown.lines().skip_while(|l| !l.starts_with("policy:")) {
+            assert!(line.chars().count() <= 80, "{args}: {line:?}");
+        }
+    }
+    let piped = env.run(&["stats"]).ok().stdout;
+    let rule = piped
+        .lines()
+        .find(|l| l.starts_with("availability:"))
+        .unwrap();
+    assert!(
+        rule.chars().count() > 80,
+        "piped output keeps a rule on one line"
+    );
+}
