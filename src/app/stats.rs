@@ -80,20 +80,55 @@ pub fn figures(
         zone,
         now,
     )?;
+    Ok(over(
+        &services,
+        &incidents,
+        &Span {
+            period,
+            since_asked: query.since.is_some(),
+            service: query.service.as_deref(),
+        },
+        policy,
+        zone,
+        now,
+    ))
+}
+
+/// A period to count over, and for what.
+pub struct Span<'a> {
+    pub period: Period,
+    /// The period's start was asked for (a service without a commissioning date then lives
+    /// from it, not from its first incident).
+    pub since_asked: bool,
+    /// One service, or all.
+    pub service: Option<&'a str>,
+}
+
+/// The figures of `services` and their `incidents` over `span` (what `stats` and `sla` both
+/// count): the overall ones, and per service when all were asked.
+pub fn over(
+    services: &[Service],
+    incidents: &[Incident],
+    span: &Span<'_>,
+    policy: &Policy,
+    zone: &dyn Zone,
+    now: OffsetDateTime,
+) -> Figures {
+    let period = span.period;
     // Each service's incidents, grouped once (not one pass over all incidents per service).
     let mut by_service: HashMap<&str, Vec<&Incident>> = HashMap::new();
-    for i in &incidents {
+    for i in incidents {
         for s in &i.services {
             by_service.entry(s.as_str()).or_default().push(i);
         }
     }
     // The part of the period each service existed: availability counts only that.
     let all: Vec<&Incident> = incidents.iter().collect();
-    let lives = lives(&services, &all, &period, query.since.is_some(), zone);
+    let lives = lives(services, &all, &period, span.since_asked, zone);
     let figures = |service: Option<&str>| {
         let pool: Vec<&Incident> = match service {
             Some(s) => by_service.get(s).cloned().unwrap_or_default(),
-            None => incidents.iter().collect(),
+            None => all.clone(),
         };
         let chosen: Vec<&Incident> = pool
             .into_iter()
@@ -106,20 +141,20 @@ pub fn figures(
             .collect();
         stats(&chosen, &lives, &period, policy, now)
     };
-    let overall = figures(query.service.as_deref());
-    let per_service = match &query.service {
+    let overall = figures(span.service);
+    let per_service = match span.service {
         Some(_) => Vec::new(),
         None => services
             .iter()
             .map(|s| (s.name.clone(), figures(Some(&s.name))))
             .collect(),
     };
-    Ok(Figures {
-        service: query.service.clone(),
+    Figures {
+        service: span.service.map(str::to_string),
         period,
         overall,
         per_service,
-    })
+    }
 }
 
 /// The period of `--since`/`--until` (days of the zone, or RFC 3339 times): from the first

@@ -10,11 +10,10 @@ use logbook::app::streak::require_known;
 use logbook::projection::Incident;
 use logbook::projection::service::Service;
 use logbook::projection::sla::{Month, Target, cut_at, last_complete_month, line};
-use logbook::projection::stats::{Life, Period, Stats, lives, selected, stats};
+use logbook::projection::stats::Period;
 use logbook::projection::zone::Zone;
 use logbook::report::html;
 use logbook::report::sla::{self as render, Sheet};
-use std::collections::HashMap;
 
 /// Show availability against a target: downtime allowed, budget left, met or not
 ///
@@ -114,41 +113,25 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     };
     let (period, month, since_asked) = period(&args, ctx, &services, &incidents)?;
 
-    // The figures, counted as `stats` counts them (the same selection, lives and fold).
-    let mut by_service: HashMap<&str, Vec<&Incident>> = HashMap::new();
-    for i in &incidents {
-        for s in &i.services {
-            by_service.entry(s.as_str()).or_default().push(i);
-        }
-    }
-    let all: Vec<&Incident> = incidents.iter().collect();
-    let lives = lives(&services, &all, &period, since_asked, &ctx.zone);
-    let figures = |service: Option<&str>| -> Stats {
-        let pool: Vec<&Incident> = match service {
-            Some(s) => by_service.get(s).cloned().unwrap_or_default(),
-            None => all.clone(),
-        };
-        let chosen: Vec<&Incident> = pool
-            .into_iter()
-            .filter(|i| selected(i, service, &period, &policy))
-            .collect();
-        let lives: Vec<Life> = lives
-            .iter()
-            .filter(|l| service.is_none_or(|s| l.service == s))
-            .cloned()
-            .collect();
-        stats(&chosen, &lives, &period, &policy, ctx.now)
-    };
-    let mut lines = Vec::new();
-    match &args.service {
-        Some(name) => lines.push(line(Some(name), &figures(Some(name)), args.target)),
-        None => {
-            for s in &services {
-                lines.push(line(Some(&s.name), &figures(Some(&s.name)), args.target));
-            }
-            lines.push(line(None, &figures(None), args.target));
-        }
-    }
+    // The figures, counted as `stats` counts them (one use case for both).
+    let figures = logbook::app::stats::over(
+        &services,
+        &incidents,
+        &logbook::app::stats::Span {
+            period,
+            since_asked,
+            service: args.service.as_deref(),
+        },
+        &policy,
+        &ctx.zone,
+        ctx.now,
+    );
+    let mut lines: Vec<_> = figures
+        .per_service
+        .iter()
+        .map(|(name, stats)| line(Some(name), stats, args.target))
+        .collect();
+    lines.push(line(args.service.as_deref(), &figures.overall, args.target));
     let sheet = Sheet {
         period,
         month,

@@ -46,7 +46,7 @@ impl Fields<'_> {
                 level,
                 title,
             } => {
-                self.opt_word("level", level.map(level_word));
+                self.opt_word("level", level.map(Level::name));
                 self.names("services", services);
                 self.opt_word("source", source.map(source_word));
                 self.opt_text("title", title.as_deref());
@@ -71,7 +71,7 @@ impl Fields<'_> {
             }
             Body::Diagnosed { cause } => self.opt_text("cause", cause.as_deref()),
             Body::ImpactChanged { services, level } => {
-                self.word("level", level_word(*level));
+                self.word("level", level.name());
                 self.opt_names("services", services.as_deref());
             }
             Body::RestoreStep { state } => {
@@ -94,7 +94,7 @@ impl Fields<'_> {
                 self.opt_names("services", services.as_deref());
             }
             Body::Reopened { services, level } => {
-                self.opt_word("level", level.map(level_word));
+                self.opt_word("level", level.map(Level::name));
                 self.opt_names("services", services.as_deref());
             }
             Body::Announced {
@@ -292,16 +292,6 @@ const ESCAPE: [u8; 256] = {
     table[b'\\' as usize] = b'\\';
     table
 };
-
-fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::Operational => "operational",
-        Level::Degraded => "degraded",
-        Level::PartialOutage => "partial_outage",
-        Level::MajorOutage => "major_outage",
-        Level::Maintenance => "maintenance",
-    }
-}
 
 fn source_word(source: Source) -> &'static str {
     match source {

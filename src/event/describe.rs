@@ -113,8 +113,8 @@ impl Event {
     }
 }
 
-fn level_word(level: super::Level) -> String {
-    word(&level)
+fn level_word(level: super::Level) -> &'static str {
+    level.name()
 }
 
 /// The snake_case word a unit enum is written as (`major_outage`, `status_page`).

@@ -208,6 +208,19 @@ pub enum Level {
     Maintenance,
 }
 
+impl Level {
+    /// The level as events write it (`major_outage`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Level::Operational => "operational",
+            Level::Degraded => "degraded",
+            Level::PartialOutage => "partial_outage",
+            Level::MajorOutage => "major_outage",
+            Level::Maintenance => "maintenance",
+        }
+    }
+}
+
 /// Who noticed first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

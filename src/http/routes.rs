@@ -224,17 +224,19 @@ fn flag(param: &str, value: Option<&String>) -> Result<bool, ApiError> {
 }
 
 impl Params {
-    fn policy(&self) -> Result<logbook::projection::Policy, ApiError> {
+    /// The parameters over `base` (the config file's `[policy]`), as the CLI's flags are.
+    fn policy(&self, base: Policy) -> Result<Policy, ApiError> {
         let weight = match &self.partial_weight {
             Some(text) => text
                 .parse()
                 .map_err(|_| bad("partial_weight", format!("`{text}` is not a number")))?,
-            None => logbook::projection::Policy::default().partial_weight,
+            None => base.partial_weight,
         };
         Ok(app::policy(
             weight,
-            flag("count_degraded", self.count_degraded.as_ref())?,
-            flag("include_maintenance", self.include_maintenance.as_ref())?,
+            flag("count_degraded", self.count_degraded.as_ref())? || base.count_degraded,
+            flag("include_maintenance", self.include_maintenance.as_ref())?
+                || base.include_maintenance,
         )?)
     }
 }
@@ -284,14 +286,11 @@ pub async fn incident(
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let now = shared.now();
+    let (now, policy) = (shared.now(), shared.site.policy);
     guarded(&shared, &headers, async || {
         read(&shared, move |ledger| {
             Ok(wire::report(&app::incidents::report(
-                ledger,
-                &key,
-                now,
-                Policy::default(),
+                ledger, &key, now, policy,
             )?))
         })
         .await
@@ -307,7 +306,7 @@ pub async fn streak(
     let (zone, tz, now) = (shared.zone.clone(), shared.tz.clone(), shared.now());
     guarded(&shared, &headers, async || {
         let p = params(query)?;
-        let policy = p.policy()?;
+        let policy = p.policy(shared.site.policy)?;
         let top = match &p.top {
             Some(text) => text
                 .parse()
@@ -343,7 +342,7 @@ pub async fn stats(
     let (zone, tz, now) = (shared.zone.clone(), shared.tz.clone(), shared.now());
     guarded(&shared, &headers, async || {
         let p = params(query)?;
-        let policy = p.policy()?;
+        let policy = p.policy(shared.site.policy)?;
         let query = app::stats::Query {
             service: p.service,
             since: p.since,

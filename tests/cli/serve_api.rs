@@ -306,3 +306,21 @@ fn stored_ids(env: &Env) -> Vec<String> {
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The API's figures follow the config file's `[policy]`, as the CLI's and the site's do; a
+/// query parameter overrides it, as a flag does.
+#[test]
+fn the_read_routes_take_the_config_policy() {
+    let env = Env::seeded();
+    let dir = env.path(".config/logbook");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[policy]\npartial_weight = 1.0\n").unwrap();
+    let read = token(&env, "reader", "read");
+    let server = Server::start(&env, &[]);
+    let weight = |path: &str| {
+        get(&server.addr, &read, path).json()["policy"]["partial_outage_weight"].clone()
+    };
+    assert_eq!(weight("/v1/stats?service=dns"), 1.0);
+    assert_eq!(weight("/v1/stats?service=dns&partial_weight=0.3"), 0.3);
+    assert_eq!(weight("/v1/incidents/2011-06-16-upstream-routing"), 1.0);
+}

@@ -1,7 +1,7 @@
 //! `status.json` (DESIGN section 12, contract): the status page for programs.
 
-use super::{Site, level_word, utc};
-use crate::event::At;
+use super::{Site, utc};
+use crate::event::{At, Level};
 use crate::projection::State;
 use crate::projection::public::PublicIncident;
 use serde_json::{Value, json};
@@ -43,13 +43,13 @@ pub fn status(site: &Site) -> String {
                         "date": d.date.to_string(),
                         "availability_percent": d.availability_percent.map(percent),
                         "downtime_seconds": d.downtime_seconds.map(|s| round(s, 1)),
-                        "level": d.level.map(level_word),
+                        "level": d.level.map(Level::name),
                     })
                 })
                 .collect();
             json!({
                 "name": st.name,
-                "status": level_word(st.current),
+                "status": st.current.name(),
                 "uptime_90d_percent": st.uptime_percent.map(percent),
                 "days_since_last_outage": s.days_since_outage,
                 "days": days,
@@ -61,7 +61,7 @@ pub fn status(site: &Site) -> String {
             "key": i.key,
             "title": i.title,
             "state": state(i.state),
-            "services": i.services.iter().map(|(s, l)| json!({"name": s, "level": level_word(*l)})).collect::<Vec<_>>(),
+            "services": i.services.iter().map(|(s, l)| json!({"name": s, "level": l.name()})).collect::<Vec<_>>(),
             "started": i.started.map(|s| at(s.at)),
             "resolved": i.ended.map(|s| at(s.at)),
             "updates": i.updates.iter().map(|u| json!({
@@ -88,7 +88,7 @@ pub fn status(site: &Site) -> String {
     let value = json!({
         "generated_at": utc(site.generated_at),
         "tz": site.tz,
-        "status": level_word(site.overall()),
+        "status": site.overall().name(),
         "services": services,
         "incidents": site.incidents.iter().filter(|i| i.kind != crate::event::rules::Kind::Maintenance).map(incident).collect::<Vec<_>>(),
         "maintenance": maintenance,

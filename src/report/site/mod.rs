@@ -118,17 +118,6 @@ pub fn level_name(level: Option<Level>) -> &'static str {
     }
 }
 
-/// A level's JSON word (as events write it).
-pub fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::Operational => "operational",
-        Level::Degraded => "degraded",
-        Level::PartialOutage => "partial_outage",
-        Level::MajorOutage => "major_outage",
-        Level::Maintenance => "maintenance",
-    }
-}
-
 /// An instant in UTC as RFC 3339 (`2026-11-25T12:00:00Z`), as feeds want it.
 pub fn utc(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
