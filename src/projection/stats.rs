@@ -126,20 +126,26 @@ pub fn lives(
         At::Instant(t) => t,
         At::Day(d) => zone.start_of(d),
     };
+    // Each service's first incident, from one pass over the incidents (not one per service).
+    let mut first: HashMap<&str, OffsetDateTime> = HashMap::new();
+    if !since_asked {
+        for i in incidents {
+            let at = instant(start(i).at);
+            for s in &i.services {
+                first
+                    .entry(s.as_str())
+                    .and_modify(|t| *t = (*t).min(at))
+                    .or_insert(at);
+            }
+        }
+    }
     services
         .iter()
         .map(|s| {
-            let first_incident = || {
-                incidents
-                    .iter()
-                    .filter(|i| i.services.contains(&s.name))
-                    .map(|i| instant(start(i).at))
-                    .min()
-            };
             let from = match (s.commissioned, since_asked) {
                 (Some(c), _) => instant(c.at),
                 (None, true) => period.since,
-                (None, false) => first_incident().unwrap_or(period.since),
+                (None, false) => first.get(s.name.as_str()).copied().unwrap_or(period.since),
             };
             let until = s.retired.map_or(period.until, |r| instant(r.at));
             Life {
