@@ -130,6 +130,12 @@ impl From<StoreError> for CommandError {
                 .hint("retry, or wait longer with --wait SECONDS"),
             StoreError::NotALedger { .. } => CommandError::unavailable(message)
                 .hint("check the --ledger path (or LOGBOOK_LEDGER)"),
+            StoreError::OldFormat { path, .. } => CommandError::unavailable(message).hint(format!(
+                "export it with the logbook that wrote it (`logbook --ledger {0} export > events.jsonl`), \
+                 then with this one: `logbook --ledger NEW.redb init` and \
+                 `logbook --ledger NEW.redb import events.jsonl` (every event, id and hash is kept)",
+                path.display()
+            )),
             StoreError::Corrupt { .. } => CommandError::unavailable(message).hint(
                 "run `logbook verify` to see what is damaged; a ledger can be restored from an export with `logbook import`",
             ),

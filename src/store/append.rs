@@ -634,8 +634,8 @@ impl<'t> Writer<'t> {
     /// Writes the touched stream states and folds every pending incident, once each.
     fn project(&mut self) -> Result<(), redb::StorageError> {
         for (key, state) in std::mem::take(&mut self.touched) {
-            let bytes = serde_json::to_vec(&state).map_err(|e| redb::StorageError::Io(e.into()))?;
-            self.states.insert(key.as_str(), bytes.as_slice())?;
+            self.states
+                .insert(key.as_str(), super::codec::encode_state(&state).as_slice())?;
         }
         for key in std::mem::take(&mut self.pending_order) {
             // Service streams are kept for the correction rules only; they have no projection.
@@ -698,7 +698,7 @@ impl<'t> Writer<'t> {
         let Some(bytes) = self.states.get(key)? else {
             return Ok(None);
         };
-        serde_json::from_slice(bytes.value())
+        super::codec::decode_state(bytes.value())
             .map(Some)
             .map_err(|e| WriteError::Corrupt(format!("stream state of {key} cannot be read: {e}")))
     }

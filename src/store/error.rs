@@ -19,6 +19,12 @@ pub enum StoreError {
     },
     #[error("{} is not a logbook ledger: {detail}", path.display())]
     NotALedger { path: PathBuf, detail: String },
+    #[error(
+        "ledger {} was written by an older logbook (format {found}); this logbook reads format {}",
+        path.display(),
+        String::from_utf8_lossy(super::tables::FORMAT)
+    )]
+    OldFormat { path: PathBuf, found: String },
     #[error("ledger {} is corrupt: {detail}", path.display())]
     Corrupt { path: PathBuf, detail: String },
     #[error("ledger {} {what}", path.display())]

@@ -6,6 +6,7 @@
 //! is retried with jittered backoff until the caller's deadline.
 
 mod append;
+pub mod codec;
 mod error;
 mod lookup;
 mod open;

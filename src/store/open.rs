@@ -3,7 +3,8 @@
 //! [`StoreError`]s.
 
 use super::tables::{
-    CORRECTIONS, EVENTS, FORMAT, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
+    CORRECTIONS, EVENTS, FORMAT, IDS, INCIDENTS, META, OLD_FORMATS, SERVICE_INCIDENTS,
+    STREAM_STATE, STREAMS,
 };
 use super::{Ledger, StoreError};
 use redb::{
@@ -257,6 +258,10 @@ fn check_format(db: &Db, path: &Path) -> Result<(), StoreError> {
     let format = meta.get("format").map_err(|e| storage(path, e))?;
     match format {
         Some(v) if v.value() == FORMAT => Ok(()),
+        Some(v) if OLD_FORMATS.contains(&v.value()) => Err(StoreError::OldFormat {
+            path: path.to_path_buf(),
+            found: String::from_utf8_lossy(v.value()).into_owned(),
+        }),
         Some(v) => Err(not_ledger(&format!(
             "unknown format {:?}",
             String::from_utf8_lossy(v.value())

@@ -3,7 +3,7 @@
 //! through [`Projections::refresh`], so a rebuilt ledger equals an incrementally kept one.
 
 use super::tables::{CORRECTIONS, EVENTS, INCIDENTS, SERVICE_INCIDENTS, STREAM_STATE, STREAMS};
-use super::{Ledger, StoreError};
+use super::{Ledger, StoreError, codec};
 use crate::event::rules;
 use crate::projection::{Incident, incident};
 use crate::record::Stored;
@@ -49,11 +49,11 @@ impl<'t> Projections<'t> {
         let old: Option<Incident> = self
             .incidents
             .get(key)?
-            .and_then(|v| serde_json::from_slice(v.value()).ok());
+            .and_then(|v| codec::decode_incident(v.value()).ok());
         for service in old.iter().flat_map(|i| &i.services) {
             self.by_service.remove((service.as_str(), key))?;
         }
-        match project(key, stream)? {
+        match project(key, stream) {
             Some(new) => {
                 for service in &new.services {
                     self.by_service.insert((service.as_str(), key), ())?;
@@ -75,27 +75,22 @@ pub(super) struct Projected {
 }
 
 /// The projection of incident `key` from its whole stream (`None` when nothing is left of it).
-pub(super) fn project(key: &str, stream: &[Stored]) -> Result<Option<Projected>, StorageError> {
-    let Some(incident) = incident::fold(key, stream) else {
-        return Ok(None);
-    };
-    let bytes = serde_json::to_vec(&incident).map_err(|e| StorageError::Io(e.into()))?;
-    Ok(Some(Projected {
-        bytes,
+pub(super) fn project(key: &str, stream: &[Stored]) -> Option<Projected> {
+    let incident = incident::fold(key, stream)?;
+    Some(Projected {
+        bytes: codec::encode_incident(&incident),
         services: incident.services,
-    }))
+    })
 }
 
 /// The kept state of a stream from its whole stream, encoded as the `stream_state` table
 /// holds it.
-pub(super) fn state_bytes(stream: &[Stored]) -> Result<Option<Vec<u8>>, StorageError> {
+pub(super) fn state_bytes(stream: &[Stored]) -> Option<Vec<u8>> {
     let mut state = None;
     for s in stream {
         state = Some(rules::apply(state, &s.event, s.revision));
     }
-    state
-        .map(|state| serde_json::to_vec(&state).map_err(|e| StorageError::Io(e.into())))
-        .transpose()
+    state.as_ref().map(codec::encode_state)
 }
 
 /// Reads one stream's events, in revision order, through the stream index.
@@ -171,7 +166,7 @@ impl Ledger {
                             .map_err(self.storage())?;
                     }
                 }
-                if let Some(state) = state_bytes(&stream).map_err(self.storage())? {
+                if let Some(state) = state_bytes(&stream) {
                     states
                         .insert(key.as_str(), state.as_slice())
                         .map_err(self.storage())?;

@@ -16,7 +16,7 @@ impl Ledger {
     }
 
     fn decode_incident(&self, key: &str, bytes: &[u8]) -> Result<Incident, StoreError> {
-        serde_json::from_slice(bytes).map_err(|e| {
+        super::codec::decode_incident(bytes).map_err(|e| {
             self.corrupt(&format!(
                 "the projection of incident {key} cannot be read: {e} (run `logbook rebuild`)"
             ))

@@ -13,8 +13,13 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// Projection: stream key → its [`StreamState`](crate::event::rules::StreamState) as JSON.
 pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_state");
 
-/// The format version written by `init`.
-pub const FORMAT: &[u8] = b"logbook-ledger-1";
+/// The format version written by `init`. Format 2 keeps the projections (`incidents`,
+/// `stream_state`) in the binary form of [`codec`](super::codec) instead of JSON; the events
+/// are the same bytes.
+pub const FORMAT: &[u8] = b"logbook-ledger-2";
+/// Formats of earlier versions: opening one says how to move its events over (export with
+/// the version that wrote it, import with this one).
+pub const OLD_FORMATS: [&[u8]; 1] = [b"logbook-ledger-1"];
 /// Projection: incident key → its [`Incident`](crate::projection::Incident) as JSON.
 pub const INCIDENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("incidents");
 /// Projection: (service, incident key) for every service an incident names.

@@ -45,19 +45,20 @@ pub fn swap_events(path: &Path, a: u64, b: u64) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the projection of incident `key` with `edit(old bytes)`.
-pub fn rewrite_projection(path: &Path, key: &str, edit: impl FnOnce(&str) -> String) -> Result<()> {
+/// Replaces the projection of incident `key` with what `edit` makes of it.
+pub fn rewrite_projection(
+    path: &Path,
+    key: &str,
+    edit: impl FnOnce(&mut crate::projection::Incident),
+) -> Result<()> {
     let db = Database::open(path)?;
     let txn = db.begin_write()?;
     {
         let mut incidents = txn.open_table(super::tables::INCIDENTS)?;
-        let old = incidents
-            .get(key)?
-            .ok_or("no such incident")?
-            .value()
-            .to_vec();
-        let new = edit(std::str::from_utf8(&old)?);
-        incidents.insert(key, new.as_bytes())?;
+        let mut incident =
+            super::codec::decode_incident(incidents.get(key)?.ok_or("no such incident")?.value())?;
+        edit(&mut incident);
+        incidents.insert(key, super::codec::encode_incident(&incident).as_slice())?;
     }
     txn.commit()?;
     Ok(())
@@ -68,6 +69,16 @@ pub fn drop_corrections_index(path: &Path) -> Result<()> {
     let db = Database::open(path)?;
     let txn = db.begin_write()?;
     txn.delete_table(super::tables::CORRECTIONS)?;
+    txn.commit()?;
+    Ok(())
+}
+
+/// Sets the format record, as a ledger written by another version of logbook has it.
+pub fn set_format(path: &Path, format: &[u8]) -> Result<()> {
+    let db = Database::open(path)?;
+    let txn = db.begin_write()?;
+    txn.open_table(super::tables::META)?
+        .insert("format", format)?;
     txn.commit()?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::projections::{load_stream, project};
 use super::tables::{
     CORRECTIONS, EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
-use super::{Head, Ledger, StoreError, decode_head};
+use super::{Head, Ledger, StoreError, codec, decode_head};
 use crate::event::FieldError;
 use crate::event::rules::{self, StreamState};
 use crate::record::{self, Stored};
@@ -301,7 +301,7 @@ impl Ledger {
         let mut ends = HashMap::new();
         for entry in states.iter().map_err(self.storage())? {
             let (key, state) = entry.map_err(self.storage())?;
-            if let Ok(state) = serde_json::from_slice::<StreamState>(state.value()) {
+            if let Ok(state) = codec::decode_state(state.value()) {
                 ends.insert(key.value().to_string(), state.revision);
             }
         }
@@ -327,9 +327,9 @@ impl Ledger {
             ));
         }
         for (key, state) in folded {
-            let expected = serde_json::to_vec(&state.state).map_err(self.storage())?;
+            let expected = state.state.as_ref().map(codec::encode_state);
             let kept = states.get(key.as_str()).map_err(self.storage())?;
-            if kept.as_ref().map(redb::AccessGuard::value) != Some(expected.as_slice()) {
+            if kept.as_ref().map(redb::AccessGuard::value) != expected.as_deref() {
                 problems.push(derived(
                     None,
                     format!("the kept state of stream {key} does not match its events"),
@@ -508,7 +508,7 @@ impl<'t> Refolds<'t> {
         key: &str,
         stream: &[Stored],
     ) -> Result<bool, StoreError> {
-        let projected = project(key, stream).map_err(ledger.storage())?;
+        let projected = project(key, stream);
         let kept = self.incidents.get(key).map_err(ledger.storage())?;
         let kept = kept.as_ref().map(redb::AccessGuard::value);
         let matched = kept == projected.as_ref().map(|p| p.bytes.as_slice());
@@ -793,9 +793,9 @@ mod tests {
             let old = states.get(key).unwrap().unwrap().value().to_vec();
             match revision {
                 Some(revision) => {
-                    let mut state: StreamState = serde_json::from_slice(&old).unwrap();
+                    let mut state = codec::decode_state(&old).unwrap();
                     state.revision = revision;
-                    let new = serde_json::to_vec(&state).unwrap();
+                    let new = codec::encode_state(&state);
                     states.insert(key, new.as_slice()).unwrap();
                 }
                 None => {
@@ -844,16 +844,12 @@ mod tests {
         let txn = ledger.begin_write().unwrap();
         {
             let mut incidents = txn.open_table(INCIDENTS).unwrap();
-            let old = incidents
-                .get(keys[1].as_str())
-                .unwrap()
-                .unwrap()
-                .value()
-                .to_vec();
-            let new = String::from_utf8(old)
-                .unwrap()
-                .replace("\"events\":", "\"events\":1");
-            incidents.insert(keys[1].as_str(), new.as_bytes()).unwrap();
+            let mut edited =
+                codec::decode_incident(incidents.get(keys[1].as_str()).unwrap().unwrap().value())
+                    .unwrap();
+            edited.events += 10;
+            let new = codec::encode_incident(&edited);
+            incidents.insert(keys[1].as_str(), new.as_slice()).unwrap();
         }
         txn.commit().unwrap();
         let cases = [

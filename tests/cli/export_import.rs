@@ -184,3 +184,28 @@ proptest! {
         prop_assert_eq!(export(&reopened), first);
     }
 }
+
+/// A ledger of an older format is refused by every command, with the way over: export with
+/// the version that wrote it, import with this one.
+#[test]
+fn an_older_format_is_refused_with_the_way_over() {
+    let env = Env::seeded();
+    logbook::store::testing::set_format(&env.ledger, b"logbook-ledger-1").unwrap();
+    for command in [
+        &["stats"][..],
+        &["verify"],
+        &["export"],
+        &["add", "note", "--incident", "x", "--text", "t"],
+    ] {
+        let run = env.run(command).code(3);
+        assert!(
+            run.stderr.contains("was written by an older logbook (format logbook-ledger-1); this logbook reads format logbook-ledger-2"),
+            "{command:?}: {run}"
+        );
+        assert!(run.stderr.contains("export > events.jsonl"), "{run}");
+        assert!(run.stderr.contains("import events.jsonl"), "{run}");
+    }
+    logbook::store::testing::set_format(&env.ledger, b"logbook-ledger-9").unwrap();
+    let run = env.run(&["stats"]).code(3);
+    assert!(run.stderr.contains("unknown format"), "{run}");
+}
