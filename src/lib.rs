@@ -11,6 +11,7 @@ pub mod app;
 pub mod demo;
 pub mod event;
 pub mod ingest;
+pub mod parallel;
 pub mod projection;
 pub mod record;
 pub mod report;

@@ -144,10 +144,7 @@ pub fn over(
     let overall = figures(span.service);
     let per_service = match span.service {
         Some(_) => Vec::new(),
-        None => services
-            .iter()
-            .map(|s| (s.name.clone(), figures(Some(&s.name))))
-            .collect(),
+        None => crate::parallel::map(services, |s| (s.name.clone(), figures(Some(&s.name)))),
     };
     Figures {
         service: span.service.map(str::to_string),

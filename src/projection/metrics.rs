@@ -27,18 +27,35 @@ pub struct Impact {
     pub ongoing: bool,
 }
 
-/// Computes the metrics; `now` closes intervals that are still open.
-pub fn metrics(incident: &Incident, now: OffsetDateTime) -> Metrics {
-    let span = |from: &Option<Stamp>, to: &Option<Stamp>| match (from, to) {
+fn span(from: &Option<Stamp>, to: &Option<Stamp>) -> Option<Span> {
+    match (from, to) {
         (Some(a), Some(b)) => Span::between(a, b),
         _ => None,
-    };
+    }
+}
+
+/// Time to acknowledge (from detection).
+pub fn time_to_acknowledge(incident: &Incident) -> Option<Span> {
+    span(&incident.detected, &incident.acknowledged)
+}
+
+/// Time to restore: from the start of impact to the full restore, or to the resolve when no
+/// restore was written.
+pub fn time_to_restore(incident: &Incident) -> Option<Span> {
+    span(
+        &incident.impact_start,
+        &incident.full_restore.or(incident.resolved),
+    )
+}
+
+/// Computes the metrics; `now` closes intervals that are still open.
+pub fn metrics(incident: &Incident, now: OffsetDateTime) -> Metrics {
     let start = &incident.impact_start;
     Metrics {
         time_to_detect: span(start, &incident.detected),
-        time_to_acknowledge: span(&incident.detected, &incident.acknowledged),
+        time_to_acknowledge: time_to_acknowledge(incident),
         time_to_partial_restore: span(start, &incident.partial_restore),
-        time_to_restore: span(start, &incident.full_restore.or(incident.resolved)),
+        time_to_restore: time_to_restore(incident),
         time_to_resolve: span(start, &incident.resolved),
         vendor_response: incident
             .vendors

@@ -2,7 +2,7 @@
 //! availability under a policy, for one service or all.
 
 use super::incident::{Incident, Stamp, order_key, start_key};
-use super::metrics::metrics;
+use super::metrics::{time_to_acknowledge, time_to_restore};
 use super::policy::Policy;
 use super::span::Span;
 use crate::event::At;
@@ -174,11 +174,11 @@ pub fn stats(
         .filter(|i| starts_in(i, period))
         .collect();
     let incidents = &begun[..];
-    let all_metrics: Vec<_> = incidents.iter().map(|i| metrics(i, now)).collect();
-    let mtta = mean(all_metrics.iter().filter_map(|m| m.time_to_acknowledge));
-    let restores: Vec<Span> = all_metrics
+    // Only the two spans the means need, not every metric of every incident.
+    let mtta = mean(incidents.iter().filter_map(|i| time_to_acknowledge(i)));
+    let restores: Vec<Span> = incidents
         .iter()
-        .filter_map(|m| m.time_to_restore)
+        .filter_map(|i| time_to_restore(i))
         .collect();
     let mttr_mean = mean(restores.iter().copied());
     let mttr_median = median(restores);
@@ -192,7 +192,7 @@ pub fn stats(
     let mut outages: Vec<&Incident> = incidents
         .iter()
         .copied()
-        .filter(|i| super::streak::outage(i, service, policy, None).is_some())
+        .filter(|i| super::streak::is_outage(i, service, policy))
         .collect();
     outages.sort_by_key(|i| order_key(&start(i).at, UtcOffset::UTC));
     // MTBF is between unplanned outages, whatever the policy says of maintenance.
@@ -223,7 +223,7 @@ pub fn stats(
     let mut behind: Vec<&Incident> = touching
         .iter()
         .copied()
-        .filter(|i| begun_yet && super::streak::outage(i, service, policy, None).is_some())
+        .filter(|i| begun_yet && super::streak::is_outage(i, service, policy))
         .collect();
     behind.sort_by_key(|i| order_key(&start(i).at, UtcOffset::UTC));
     let (downtime, unmeasured) = downtime(&behind, &lives, policy);

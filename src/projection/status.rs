@@ -100,7 +100,7 @@ impl Frame<'_> {
         let outages: Vec<&Incident> = incidents
             .iter()
             .copied()
-            .filter(|i| super::streak::outage(i, Some(name), &self.policy, None).is_some())
+            .filter(|i| super::streak::is_outage(i, Some(name), &self.policy))
             .collect();
         let mut days = Vec::with_capacity(DAYS);
         let (mut down_sum, mut life_sum, mut unmeasured) = (0.0, 0.0, false);

@@ -49,6 +49,16 @@ pub fn day(stamp: &Stamp, zone: Option<&dyn Zone>) -> Date {
     }
 }
 
+/// Whether `incident` is an outage of `service` (any service when `None`) under `policy`:
+/// [`outage`] is `Some` exactly then.
+pub fn is_outage(incident: &Incident, service: Option<&str>, policy: &Policy) -> bool {
+    (incident.kind != Kind::Maintenance || policy.include_maintenance)
+        && incident
+            .intervals
+            .iter()
+            .any(|i| service.is_none_or(|s| i.service == s) && policy.is_outage(i.level))
+}
+
 /// The outage `incident` was for `service` under `policy`, by calendar day in `zone`
 /// (`None`: it was not an outage).
 pub fn outage(
