@@ -156,7 +156,11 @@ enum OpenFailure {
 /// cleanly), it is opened for writing so redb can repair it, where the file allows that.
 fn open_once(path: &Path, access: Access) -> Result<Db, OpenFailure> {
     if access == Access::Read {
-        match guarded(|| ReadOnlyDatabase::open(path)) {
+        match guarded(|| {
+            Database::builder()
+                .set_cache_size(READ_CACHE_BYTES)
+                .open_read_only(path)
+        }) {
             Ok(Ok(db)) => return Ok(Db::Read(db)),
             Ok(Err(DatabaseError::RepairAborted)) => {
                 return open_for_writing(path).map_err(|e| match e {
@@ -179,8 +183,15 @@ fn open_once(path: &Path, access: Access) -> Result<Db, OpenFailure> {
 /// redb's page cache of a writable open. redb keeps up to half its cache of dirty pages until
 /// the commit, so with its default (1 GiB) a 1M-event import held the whole 570 MB file in
 /// memory (578 MiB peak); with 128 MiB the peak is about 120 MiB, and the import takes as long
-/// (BENCHMARKS.md). Read-only opens keep the default: they fill it only with what they read.
+/// (BENCHMARKS.md).
 pub(super) const WRITE_CACHE_BYTES: usize = 128 << 20;
+
+/// redb's page cache of a read-only open. With the default (1 GiB) a full `verify` of a 1M
+/// ledger filled it with the whole 570 MB file, and the kernel spent a fifth of the run
+/// zeroing fresh pages for it (peak 636 MiB, 3.8-4.0 s); with 64 MiB it takes 2.5-3.0 s and
+/// 110-250 MiB, and the queries over every incident take as long as before: a reader that
+/// reads the file once does not need to keep it.
+const READ_CACHE_BYTES: usize = 64 << 20;
 
 fn open_database(path: &Path) -> Result<Database, DatabaseError> {
     Database::builder()
