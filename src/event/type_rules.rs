@@ -227,14 +227,15 @@ impl EventType {
             | EventType::VendorEngaged
             | EventType::VendorResponded
             | EventType::Diagnosed
-            | EventType::ImpactChanged
             | EventType::RestoreStep
             | EventType::Announced
             | EventType::ActionItem
             | EventType::Note
             | EventType::MaintenanceStarted => true,
-            // A restore moves the latest restore, which a resolve is checked against.
+            // A restore moves the latest restore, which a resolve is checked against; so does
+            // an impact change (impact again after a restore means it was not the last).
             EventType::Restored
+            | EventType::ImpactChanged
             | EventType::Detected
             | EventType::ImpactStarted
             | EventType::Resolved
