@@ -4,17 +4,19 @@
 use crate::event::{At, Body, Event, EventType, rules};
 use crate::record::Stored;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// An event as projections see it: its corrections applied.
+/// An event as projections see it: its corrections applied. Borrowed from the stored event
+/// unless an amendment changed it (folding a stream copies no event it does not change).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Effective {
+pub struct Effective<'s> {
     pub seq: u64,
     pub id: Uuid,
     /// When the ledger recorded it.
     pub recorded_at: time::OffsetDateTime,
-    pub event: Event,
+    pub event: Cow<'s, Event>,
     /// At least one amendment changed it.
     pub amended: bool,
 }
@@ -53,7 +55,7 @@ pub fn retracted(stream: &[Stored]) -> HashMap<Uuid, u64> {
 }
 
 /// The effective events of one stream, in log order, and the corrections made to it.
-pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
+pub fn corrected(stream: &[Stored]) -> (Vec<Effective<'_>>, Vec<Correction>) {
     let retracted: HashSet<Uuid> = retracted(stream).into_keys().collect();
     let mut amendments: HashMap<Uuid, Vec<&Stored>> = HashMap::new();
     for s in stream {
@@ -96,13 +98,13 @@ pub fn corrected(stream: &[Stored]) -> (Vec<Effective>, Vec<Correction>) {
             }),
             _ if retracted.contains(&s.id) => {}
             _ => {
-                let mut event = s.event.clone();
+                let mut event = Cow::Borrowed(&s.event);
                 let mut amended = false;
                 for amendment in amendments.get(&s.id).into_iter().flatten() {
                     if let Body::Amended { set, .. } = &amendment.event.body
                         && let Ok(next) = rules::amend(&event, set)
                     {
-                        event = next;
+                        event = Cow::Owned(next);
                         amended = true;
                     }
                 }

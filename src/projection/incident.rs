@@ -251,7 +251,7 @@ pub fn fold(key: &str, stream: &[Stored]) -> Option<Incident> {
 
 /// When the incident was closed, if it is: the last `resolved` in time order, unless a
 /// `reopened` came after it.
-fn closed_at(events: &[Effective]) -> Option<Stamp> {
+fn closed_at(events: &[Effective<'_>]) -> Option<Stamp> {
     let mut closed = None;
     for e in events {
         match e.event.body {
@@ -276,7 +276,7 @@ fn last_restored(intervals: &[Interval], offset: UtcOffset) -> Option<Stamp> {
         .max_by_key(|to| order_key(&to.at, offset))
 }
 
-fn vendors(events: &[Effective]) -> Vec<Vendor> {
+fn vendors(events: &[Effective<'_>]) -> Vec<Vendor> {
     let mut out: Vec<Vendor> = Vec::new();
     for e in events {
         let (name, engaged, ticket) =

@@ -7,7 +7,7 @@ use crate::event::{Body, Level, RestoreLevel};
 use std::collections::BTreeMap;
 
 /// The impact level of each service over time, from the level-changing events in time order.
-pub(super) fn intervals(events: &[Effective], all: &[String]) -> Vec<Interval> {
+pub(super) fn intervals(events: &[Effective<'_>], all: &[String]) -> Vec<Interval> {
     let detected_level = events
         .iter()
         .find_map(|e| {

@@ -28,7 +28,7 @@ pub fn start_key(at: &At, offset: UtcOffset) -> i128 {
 }
 
 /// The offset an incident's times are read in: that of its first instant, else UTC.
-pub fn reference_offset(events: &[Effective]) -> UtcOffset {
+pub fn reference_offset(events: &[Effective<'_>]) -> UtcOffset {
     events
         .iter()
         .find_map(|e| match e.event.at {
@@ -41,10 +41,10 @@ pub fn reference_offset(events: &[Effective]) -> UtcOffset {
 /// Sorts events (given in log order) into time order, totally: instants by instant; a
 /// day-only event right after the last instant of the same day written before it in the log
 /// (writers log as they go), else at the start of its day; ties in log order.
-pub fn sort_in_time(events: &mut Vec<Effective>) {
+pub fn sort_in_time(events: &mut Vec<Effective<'_>>) {
     let offset = reference_offset(events);
     let mut last_instant: BTreeMap<time::Date, i128> = BTreeMap::new();
-    let mut keyed: Vec<(i128, u64, Effective)> = Vec::with_capacity(events.len());
+    let mut keyed: Vec<(i128, u64, Effective<'_>)> = Vec::with_capacity(events.len());
     for e in events.drain(..) {
         let key = match e.event.at {
             At::Instant(t) => {

@@ -51,7 +51,7 @@ pub fn timeline(stream: &[Stored], incident: &Incident) -> (Vec<Entry>, Vec<Corr
             Entry {
                 seq: e.seq,
                 id: e.id,
-                event: e.event,
+                event: e.event.into_owned(),
                 offset,
                 amended: e.amended,
                 recorded_at: e.recorded_at,

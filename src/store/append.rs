@@ -294,6 +294,10 @@ impl<'t> Writer<'t> {
         }
         let key = event.stream().key();
         let state = self.state(&key)?;
+        if state.is_none() && !self.pending.contains_key(&key) {
+            // A stream without a state has no events yet: nothing to read back.
+            self.hold(&key, Vec::new())?;
+        }
         if let Some(expected) = expected_revision {
             let actual = state.as_ref().map(|s| s.revision);
             if actual != Some(expected) {
@@ -438,7 +442,10 @@ impl<'t> Writer<'t> {
     fn effective(&mut self, key: &str, id: Uuid) -> Result<Option<Event>, WriteError> {
         let stream = self.stream(key)?;
         let (events, _) = crate::projection::effective::corrected(stream);
-        Ok(events.into_iter().find(|e| e.id == id).map(|e| e.event))
+        Ok(events
+            .into_iter()
+            .find(|e| e.id == id)
+            .map(|e| e.event.into_owned()))
     }
 
     /// A new service or vendor spelled like a known one only by case or punctuation (`Web1`
@@ -555,20 +562,27 @@ impl<'t> Writer<'t> {
     fn stream(&mut self, key: &str) -> Result<&Vec<Stored>, WriteError> {
         if !self.pending.contains_key(key) {
             let stream = load_stream(&self.streams, &self.events, key)?;
-            self.pending.insert(key.to_string(), stream);
-            self.pending_order.push_back(key.to_string());
-            if self.pending_order.len() > PENDING_STREAMS
-                && let Some(oldest) = self.pending_order.pop_front()
-                && oldest != key
-                && let Some(stream) = self.pending.remove(&oldest)
-            {
-                self.standings.remove(&oldest);
-                if !oldest.starts_with('@') {
-                    self.projections.refresh(&oldest, &stream)?;
-                }
-            }
+            self.hold(key, stream)?;
         }
         Ok(&self.pending[key])
+    }
+
+    /// Keeps `stream` as the events of stream `key` so far, folding and dropping the oldest
+    /// kept stream when there are too many.
+    fn hold(&mut self, key: &str, stream: Vec<Stored>) -> Result<(), WriteError> {
+        self.pending.insert(key.to_string(), stream);
+        self.pending_order.push_back(key.to_string());
+        if self.pending_order.len() > PENDING_STREAMS
+            && let Some(oldest) = self.pending_order.pop_front()
+            && oldest != key
+            && let Some(stream) = self.pending.remove(&oldest)
+        {
+            self.standings.remove(&oldest);
+            if !oldest.starts_with('@') {
+                self.projections.refresh(&oldest, &stream)?;
+            }
+        }
+        Ok(())
     }
 
     fn put(
