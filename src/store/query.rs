@@ -37,16 +37,12 @@ impl Ledger {
     pub fn incidents(&self) -> Result<Vec<Incident>, StoreError> {
         let txn = self.read()?;
         let table = txn.open_table(INCIDENTS).map_err(self.storage())?;
-        // Read in key order, decoded on every core: at a million events the decoding of
-        // 100,000 projections is most of `stats` over every service.
-        let mut raw = Vec::new();
+        let mut out = Vec::new();
         for entry in table.iter().map_err(self.storage())? {
             let (key, value) = entry.map_err(self.storage())?;
-            raw.push((key.value().to_string(), value.value().to_vec()));
+            out.push(self.decode_incident(key.value(), value.value())?);
         }
-        crate::parallel::map(&raw, |(key, bytes)| self.decode_incident(key, bytes))
-            .into_iter()
-            .collect()
+        Ok(out)
     }
 
     /// The incidents that name `service`, in key order.
