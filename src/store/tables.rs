@@ -10,7 +10,8 @@ pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
 pub const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams");
 /// `format` → format version; `head` → last seq (8 bytes, big endian) ‖ its hash (32 bytes).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// Projection: stream key → its [`StreamState`](crate::event::rules::StreamState) as JSON.
+/// Projection: stream key → its [`StreamState`](crate::event::rules::StreamState), in the
+/// binary form of [`codec`](super::codec).
 pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_state");
 
 /// The format version written by `init`. Format 2 keeps the projections (`incidents`,
@@ -20,7 +21,8 @@ pub const FORMAT: &[u8] = b"logbook-ledger-2";
 /// Formats of earlier versions: opening one says how to move its events over (export with
 /// the version that wrote it, import with this one).
 pub const OLD_FORMATS: [&[u8]; 1] = [b"logbook-ledger-1"];
-/// Projection: incident key → its [`Incident`](crate::projection::Incident) as JSON.
+/// Projection: incident key → its [`Incident`](crate::projection::Incident), in the binary
+/// form of [`codec`](super::codec).
 pub const INCIDENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("incidents");
 /// Projection: (service, incident key) for every service an incident names.
 pub const SERVICE_INCIDENTS: TableDefinition<(&str, &str), ()> =
