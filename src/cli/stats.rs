@@ -6,7 +6,6 @@ use super::policy::PolicyArgs;
 use super::{Context, Format};
 use logbook::app::stats::{self, Figures, Query};
 use logbook::app::wire;
-use logbook::event::time::format_instant;
 use logbook::projection::stats::{AVAILABILITY_RULE, MTBF_RULE};
 use logbook::report::{csv, text};
 
@@ -66,8 +65,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     } = figures;
     out.line(format!(
         "Stats from {} to {}, times in {tz}",
-        format_instant(period.since),
-        format_instant(period.until),
+        minute(period.since),
+        minute(period.until),
     ))?;
     out.line("")?;
     let mut rows = per_service;
@@ -80,4 +79,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     ))?;
     out.prose(format!("availability: {AVAILABILITY_RULE}"))?;
     out.prose(format!("MTBF: {MTBF_RULE}"))
+}
+
+/// A bound of the period for people: `2011-06-16 03:20 -04:00` (the JSON and CSV keep RFC 3339).
+fn minute(t: time::OffsetDateTime) -> String {
+    logbook::report::when(&logbook::projection::incident::Stamp {
+        at: logbook::event::At::Instant(t),
+        approximate: false,
+    })
 }

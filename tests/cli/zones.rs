@@ -268,7 +268,7 @@ fn stats_periods_are_days_in_the_zone() {
         .ok();
     assert!(
         text.stdout.starts_with(
-            "Stats from 2026-01-10T00:00:00-05:00 to 2026-11-25T07:00:00-05:00, times in -05:00\n"
+            "Stats from 2026-01-10 00:00 -05:00 to 2026-11-25 07:00 -05:00, times in -05:00\n"
         ),
         "{text}"
     );
