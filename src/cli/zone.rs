@@ -5,6 +5,7 @@
 
 use super::error::CommandError;
 use logbook::projection::zone::Zone;
+use std::path::Path;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 /// A time zone: a fixed offset, or a zone with rules (an IANA name, a POSIX rule from `TZ`, the
@@ -212,6 +213,12 @@ fn offset(text: &str) -> Result<UtcOffset, ZoneError> {
 
 /// An IANA zone by name: from the system's database, else from the bundled copy.
 fn named(text: &str) -> Result<TimeZone, ZoneError> {
+    if let Some(tz) = system_zone_file(text) {
+        return Ok(TimeZone::Named {
+            name: text.to_string(),
+            tz,
+        });
+    }
     let found = jiff::tz::db()
         .get(text)
         .or_else(|_| jiff::tz::TimeZoneDatabase::bundled().get(text))
@@ -227,6 +234,23 @@ fn named(text: &str) -> Result<TimeZone, ZoneError> {
             suggestion: suggestion(text),
         }),
     }
+}
+
+/// The system's file of zone `name` when the name is written exactly as the file is named
+/// (`Europe/Berlin`). Every command resolves its zone, and jiff's database lists the whole
+/// zoneinfo directory on its first lookup (a fifth of a small command's time); other
+/// spellings, `TZDIR` and a missing system database still go through it.
+#[allow(clippy::disallowed_methods)] // TZDIR is the C library's; jiff's database reads it
+fn system_zone_file(name: &str) -> Option<jiff::tz::TimeZone> {
+    let plain = |part: &str| !part.is_empty() && part != "." && part != "..";
+    if std::env::var_os("TZDIR").is_some()
+        || name.starts_with("right/")
+        || !name.split('/').all(plain)
+    {
+        return None;
+    }
+    let data = std::fs::read(Path::new("/usr/share/zoneinfo").join(name)).ok()?;
+    jiff::tz::TimeZone::tzif(name, &data).ok()
 }
 
 /// A name near `text`: one a small edit away, or the one whose city it is (`Berlin`).
