@@ -1,7 +1,7 @@
 //! The append transaction: every line of one command is checked and written in one redb write
 //! transaction, so an append is all or nothing and durable once the command returns.
 
-use super::projections::{Projections, load_stream};
+use super::projections::{Projections, load_events, load_stream, stream_seqs};
 use super::tables::{CORRECTIONS, EVENTS, IDS, META, STREAM_STATE, STREAMS};
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::rules::{self, Standing, StreamState};
@@ -216,7 +216,10 @@ impl WriteError {
 struct Writer<'t> {
     events: Table<'t, u64, &'static [u8]>,
     ids: Table<'t, u128, u64>,
-    streams: Table<'t, (&'static str, u64), u64>,
+    streams: Table<'t, &'static str, &'static [u8]>,
+    /// The whole seq list of every stream this transaction appends to (written to `streams`
+    /// at the end, one value per stream).
+    seqs: HashMap<String, Vec<u64>>,
     corrections: Table<'t, (u128, u64), u8>,
     states: Table<'t, &'static str, &'static [u8]>,
     meta: Table<'t, &'static str, &'static [u8]>,
@@ -245,6 +248,7 @@ impl<'t> Writer<'t> {
             events: txn.open_table(EVENTS)?,
             ids: txn.open_table(IDS)?,
             streams: txn.open_table(STREAMS)?,
+            seqs: HashMap::new(),
             corrections: txn.open_table(CORRECTIONS)?,
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
@@ -561,7 +565,11 @@ impl<'t> Writer<'t> {
     /// projection fold at the end. Bounded: the oldest stream is folded and dropped when full.
     fn stream(&mut self, key: &str) -> Result<&Vec<Stored>, WriteError> {
         if !self.pending.contains_key(key) {
-            let stream = load_stream(&self.streams, &self.events, key)?;
+            // This transaction's events of the stream are in `seqs`, not yet in the index.
+            let stream = match self.seqs.get(key) {
+                Some(seqs) => load_events(&self.events, seqs)?,
+                None => load_stream(&self.streams, &self.events, key)?,
+            };
             self.hold(key, stream)?;
         }
         Ok(&self.pending[key])
@@ -594,8 +602,18 @@ impl<'t> Writer<'t> {
     ) -> Result<(), WriteError> {
         self.events.insert(stored.seq, bytes)?;
         self.ids.insert(stored.id.as_u128(), stored.seq)?;
-        self.streams
-            .insert((key.as_str(), stored.revision), stored.seq)?;
+        match self.seqs.get_mut(&key) {
+            Some(seqs) => seqs.push(stored.seq),
+            None => {
+                // A stream without a state is new: it has no list yet.
+                let mut seqs = match state {
+                    Some(_) => stream_seqs(&self.streams, &key)?,
+                    None => Vec::new(),
+                };
+                seqs.push(stored.seq);
+                self.seqs.insert(key.clone(), seqs);
+            }
+        }
         self.head = Head {
             seq: stored.seq,
             hash: stored.hash,
@@ -647,6 +665,10 @@ impl<'t> Writer<'t> {
 
     /// Writes the touched stream states and folds every pending incident, once each.
     fn project(&mut self) -> Result<(), redb::StorageError> {
+        for (key, seqs) in std::mem::take(&mut self.seqs) {
+            let list: Vec<u8> = seqs.iter().flat_map(|s| s.to_be_bytes()).collect();
+            self.streams.insert(key.as_str(), list.as_slice())?;
+        }
         for (key, state) in std::mem::take(&mut self.touched) {
             self.states
                 .insert(key.as_str(), super::codec::encode_state(&state).as_slice())?;

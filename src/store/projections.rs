@@ -95,13 +95,36 @@ pub(super) fn state_bytes(stream: &[Stored]) -> Option<Vec<u8>> {
 
 /// Reads one stream's events, in revision order, through the stream index.
 pub(super) fn load_stream(
-    streams: &impl ReadableTable<(&'static str, u64), u64>,
+    streams: &impl ReadableTable<&'static str, &'static [u8]>,
     events: &impl ReadableTable<u64, &'static [u8]>,
     key: &str,
 ) -> Result<Vec<Stored>, StorageError> {
-    let mut out = Vec::new();
-    for entry in streams.range((key, 0)..=(key, u64::MAX))? {
-        let seq = entry?.1.value();
+    load_events(events, &stream_seqs(streams, key)?)
+}
+
+/// The seqs the stream index lists for stream `key`, in revision order (empty for none).
+pub(super) fn stream_seqs(
+    streams: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Vec<u64>, StorageError> {
+    let Some(list) = streams.get(key)? else {
+        return Ok(Vec::new());
+    };
+    let seqs = super::tables::seqs(list.value()).ok_or_else(|| {
+        corrupt(format!(
+            "the stream index entry of {key} is not a list of seqs"
+        ))
+    })?;
+    Ok(seqs.collect())
+}
+
+/// The stored events with `seqs`, decoded, in that order.
+pub(super) fn load_events(
+    events: &impl ReadableTable<u64, &'static [u8]>,
+    seqs: &[u64],
+) -> Result<Vec<Stored>, StorageError> {
+    let mut out = Vec::with_capacity(seqs.len());
+    for &seq in seqs {
         let bytes = events
             .get(seq)?
             .ok_or_else(|| corrupt(format!("the stream index names missing event {seq}")))?;
@@ -151,10 +174,7 @@ impl Ledger {
             let mut keys: Vec<String> = Vec::new();
             for entry in streams.iter().map_err(self.storage())? {
                 let (key, _) = entry.map_err(self.storage())?;
-                let (key, revision) = key.value();
-                if revision == 0 {
-                    keys.push(key.to_string());
-                }
+                keys.push(key.value().to_string());
             }
             let total = keys.len() as u64;
             for key in keys {

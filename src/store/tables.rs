@@ -6,8 +6,20 @@ use redb::TableDefinition;
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 /// Event id (UUID as u128) → `seq`.
 pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
-/// (stream key, revision) → `seq`. Service streams have keys starting with `@`.
-pub const STREAMS: TableDefinition<(&str, u64), u64> = TableDefinition::new("streams");
+/// Stream key → the seqs of its events in revision order (8 bytes each, big endian; the
+/// revision of an event is its place in the list). Service streams have keys starting with
+/// `@`. One value per stream, written once per append that touches it, instead of one entry
+/// per event.
+pub const STREAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_seqs");
+
+/// The seqs a [`STREAMS`] value holds (`None`: not a whole number of seqs).
+pub fn seqs(value: &[u8]) -> Option<impl Iterator<Item = u64> + '_> {
+    value.len().is_multiple_of(8).then(|| {
+        value
+            .chunks_exact(8)
+            .map(|c| u64::from_be_bytes(c.try_into().expect("8 bytes")))
+    })
+}
 /// `format` → format version; `head` → last seq (8 bytes, big endian) ‖ its hash (32 bytes).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// Projection: stream key → its [`StreamState`](crate::event::rules::StreamState), in the
@@ -15,8 +27,9 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_state");
 
 /// The format version written by `init`. Format 2 keeps the projections (`incidents`,
-/// `stream_state`) in the binary form of [`codec`](super::codec) instead of JSON; the events
-/// are the same bytes.
+/// `stream_state`) in the binary form of [`codec`](super::codec) instead of JSON, and each
+/// stream's seqs as one list ([`STREAMS`]) instead of one entry per event; the events are the
+/// same bytes.
 pub const FORMAT: &[u8] = b"logbook-ledger-2";
 /// Formats of earlier versions: opening one says how to move its events over (export with
 /// the version that wrote it, import with this one).

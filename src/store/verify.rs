@@ -6,7 +6,7 @@ use super::projections::{load_stream, project};
 use super::tables::{
     CORRECTIONS, EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
-use super::{Head, Ledger, StoreError, codec, decode_head};
+use super::{Head, Ledger, StoreError, codec, decode_head, tables};
 use crate::event::FieldError;
 use crate::event::rules::{self, StreamState};
 use crate::record::{self, Stored};
@@ -386,6 +386,24 @@ impl Ledger {
         let ids = txn.open_table(IDS).map_err(self.storage())?;
         let streams = txn.open_table(STREAMS).map_err(self.storage())?;
         let mut problems = Vec::new();
+        // Every stream's list, read once (100,000 lists of 80 bytes at a million events).
+        let mut lists: HashMap<String, Vec<u64>> = HashMap::new();
+        let mut listed = 0u64;
+        for entry in streams.iter().map_err(self.storage())? {
+            let (key, list) = entry.map_err(self.storage())?;
+            let key = key.value().to_string();
+            match tables::seqs(list.value()) {
+                Some(seqs) => {
+                    let seqs: Vec<u64> = seqs.collect();
+                    listed += seqs.len() as u64;
+                    lists.insert(key, seqs);
+                }
+                None => problems.push(problem(
+                    None,
+                    format!("the stream index entry of {key} is not a list of seqs"),
+                )),
+            }
+        }
         let mut count = 0u64;
         for e in events.into_iter().flatten() {
             count += 1;
@@ -395,11 +413,11 @@ impl Ledger {
                 None => Some(format!("its id {} is missing from the id index", e.id)),
             };
             problems.extend(what.map(|what| problem(Some(e.seq), what)));
-            match streams
-                .get((e.key.as_str(), e.revision))
-                .map_err(self.storage())?
-            {
-                Some(v) if v.value() == e.seq => {}
+            let listed_seq = usize::try_from(e.revision)
+                .ok()
+                .and_then(|r| lists.get(&e.key)?.get(r).copied());
+            match listed_seq {
+                Some(seq) if seq == e.seq => {}
                 _ => problems.push(problem(
                     Some(e.seq),
                     format!(
@@ -416,11 +434,10 @@ impl Ledger {
                 format!("the id index has {id_count} entries for {count} events"),
             ));
         }
-        let stream_count = streams.len().map_err(self.storage())?;
-        if stream_count != count {
+        if listed != count {
             problems.push(problem(
                 None,
-                format!("the stream index has {stream_count} entries for {count} events"),
+                format!("the stream index has {listed} entries for {count} events"),
             ));
         }
         Ok(problems)
@@ -437,8 +454,8 @@ impl Ledger {
         let mut keys = Vec::new();
         for entry in streams.iter().map_err(self.storage())? {
             let (key, _) = entry.map_err(self.storage())?;
-            let (key, revision) = key.value();
-            if revision == 0 && !key.starts_with('@') {
+            let key = key.value();
+            if !key.starts_with('@') {
                 keys.push(key.to_string());
             }
         }
@@ -782,6 +799,69 @@ mod tests {
             });
         ledger.append(lines, &ctx).unwrap();
         ledger
+    }
+
+    /// Replaces the stream index's list of stream `key` with `list`.
+    fn set_list(ledger: &Ledger, key: &str, list: &[u8]) {
+        let txn = ledger.begin_write().unwrap();
+        txn.open_table(STREAMS).unwrap().insert(key, list).unwrap();
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn a_damaged_stream_list_is_named_and_every_reader_refuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = seeded(dir.path());
+        let key = "2011-06-16-upstream-routing";
+        let good = ledger.stream(key).unwrap();
+        let seqs: Vec<u64> = good.iter().map(|s| s.seq).collect();
+        let bytes =
+            |seqs: &[u64]| -> Vec<u8> { seqs.iter().flat_map(|s| s.to_be_bytes()).collect() };
+        let problems = |ledger: &Ledger| -> Vec<String> {
+            ledger
+                .verify()
+                .unwrap()
+                .problems
+                .iter()
+                .map(|p| p.what.clone())
+                .collect()
+        };
+        assert_eq!(problems(&ledger), Vec::<String>::new());
+
+        // Not a whole number of seqs: verify names it, a query is told the ledger is corrupt.
+        let mut torn = bytes(&seqs);
+        torn.pop();
+        set_list(&ledger, key, &torn);
+        assert!(
+            problems(&ledger).contains(&format!(
+                "the stream index entry of {key} is not a list of seqs"
+            )),
+            "{:?}",
+            problems(&ledger)
+        );
+        assert!(ledger.stream(key).is_err());
+
+        // Two seqs swapped: each event's revision points at the other.
+        let mut swapped = seqs.clone();
+        swapped.swap(0, 1);
+        set_list(&ledger, key, &bytes(&swapped));
+        let found = problems(&ledger);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains(&format!("does not send ({key}, 0)"))),
+            "{found:?}"
+        );
+
+        // One seq too many: counted.
+        let mut longer = seqs.clone();
+        longer.push(seqs[0]);
+        set_list(&ledger, key, &bytes(&longer));
+        let found = problems(&ledger);
+        assert!(found.iter().any(|p| p.contains("entries for")), "{found:?}");
+
+        set_list(&ledger, key, &bytes(&seqs));
+        assert_eq!(problems(&ledger), Vec::<String>::new());
     }
 
     /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);
