@@ -56,6 +56,22 @@ pub fn retracted(stream: &[Stored]) -> HashMap<Uuid, u64> {
 
 /// The effective events of one stream, in log order, and the corrections made to it.
 pub fn corrected(stream: &[Stored]) -> (Vec<Effective<'_>>, Vec<Correction>) {
+    let corrects =
+        |s: &Stored| matches!(s.event.body, Body::Amended { .. } | Body::Retracted { .. });
+    if !stream.iter().any(corrects) {
+        // Nothing corrected (most streams): every event as it was written.
+        let events = stream
+            .iter()
+            .map(|s| Effective {
+                seq: s.seq,
+                id: s.id,
+                recorded_at: s.recorded_at,
+                event: Cow::Borrowed(&s.event),
+                amended: false,
+            })
+            .collect();
+        return (events, Vec::new());
+    }
     let retracted: HashSet<Uuid> = retracted(stream).into_keys().collect();
     let mut amendments: HashMap<Uuid, Vec<&Stored>> = HashMap::new();
     for s in stream {
