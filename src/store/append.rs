@@ -666,8 +666,8 @@ impl<'t> Writer<'t> {
     /// Writes the touched stream states and folds every pending incident, once each.
     fn project(&mut self) -> Result<(), redb::StorageError> {
         for (key, seqs) in std::mem::take(&mut self.seqs) {
-            let list: Vec<u8> = seqs.iter().flat_map(|s| s.to_be_bytes()).collect();
-            self.streams.insert(key.as_str(), list.as_slice())?;
+            self.streams
+                .insert(key.as_str(), super::tables::seqs_value(&seqs).as_slice())?;
         }
         for (key, state) in std::mem::take(&mut self.touched) {
             self.states

@@ -12,6 +12,11 @@ pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
 /// per event.
 pub const STREAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_seqs");
 
+/// The [`STREAMS`] value listing `seqs`.
+pub fn seqs_value(seqs: &[u64]) -> Vec<u8> {
+    seqs.iter().flat_map(|s| s.to_be_bytes()).collect()
+}
+
 /// The seqs a [`STREAMS`] value holds (`None`: not a whole number of seqs).
 pub fn seqs(value: &[u8]) -> Option<impl Iterator<Item = u64> + '_> {
     value.len().is_multiple_of(8).then(|| {

@@ -815,8 +815,7 @@ mod tests {
         let key = "2011-06-16-upstream-routing";
         let good = ledger.stream(key).unwrap();
         let seqs: Vec<u64> = good.iter().map(|s| s.seq).collect();
-        let bytes =
-            |seqs: &[u64]| -> Vec<u8> { seqs.iter().flat_map(|s| s.to_be_bytes()).collect() };
+        let bytes = tables::seqs_value;
         let problems = |ledger: &Ledger| -> Vec<String> {
             ledger
                 .verify()
