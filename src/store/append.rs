@@ -217,8 +217,8 @@ struct Writer<'t> {
     events: Table<'t, u64, &'static [u8]>,
     ids: Table<'t, u128, u64>,
     streams: Table<'t, &'static str, &'static [u8]>,
-    /// The whole seq list of every stream this transaction appends to (written to `streams`
-    /// at the end, one value per stream).
+    /// The whole seq list of the streams this transaction appends to (written to `streams`
+    /// when the stream leaves `pending`, or at the end: one value per stream).
     seqs: HashMap<String, Vec<u64>>,
     corrections: Table<'t, (u128, u64), u8>,
     states: Table<'t, &'static str, &'static [u8]>,
@@ -586,6 +586,12 @@ impl<'t> Writer<'t> {
             && let Some(stream) = self.pending.remove(&oldest)
         {
             self.standings.remove(&oldest);
+            // Its seq list goes to the index now, so that memory stays bounded however many
+            // streams one append touches; a later event of it reads the list back.
+            if let Some(seqs) = self.seqs.remove(&oldest) {
+                self.streams
+                    .insert(oldest.as_str(), super::tables::seqs_value(&seqs).as_slice())?;
+            }
             if !oldest.starts_with('@') {
                 self.projections.refresh(&oldest, &stream)?;
             }
@@ -766,6 +772,45 @@ pub(super) fn correction_of(event: &Event) -> Option<(Uuid, u8)> {
 mod tests {
     use super::*;
     use crate::event::parse_line;
+
+    /// One append that touches more streams than the writer keeps: the first incident's
+    /// stream is folded and its seq list written out before its second event arrives, which
+    /// must read both back (its events, its list, its projection) and leave a sound ledger.
+    #[test]
+    fn a_stream_let_go_within_one_append_takes_its_later_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
+        let ctx = AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        };
+        let detected = |i: usize| {
+            format!(
+                r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:00:00Z","services":["db"]}}"#
+            )
+        };
+        let mut texts: Vec<String> = (0..PENDING_STREAMS + 10).map(detected).collect();
+        texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T04:00:00Z"}"#.into());
+        texts.push(
+            r#"{"type":"note","incident":"i0","at":"2026-11-20T05:00:00Z","text":"t"}"#.into(),
+        );
+        let lines = texts.iter().enumerate().map(|(i, text)| {
+            Ok(Line {
+                number: i + 1,
+                submission: parse_line(text).unwrap(),
+            })
+        });
+        ledger.append(lines, &ctx).unwrap();
+        let stream = ledger.stream("i0").unwrap();
+        let revisions: Vec<u64> = stream.iter().map(|s| s.revision).collect();
+        assert_eq!(revisions, [0, 1, 2]);
+        let incident = ledger.incident("i0").unwrap().unwrap();
+        assert_eq!(incident.events, 3);
+        assert!(incident.resolved.is_some());
+        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+    }
 
     /// A writer's id may equal the id logbook would generate later (under a fixed clock the
     /// generator is reproducible): the generated one then moves aside, and the ledger stays

@@ -10,7 +10,7 @@ pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
 /// revision of an event is its place in the list). Service streams have keys starting with
 /// `@`. One value per stream, written once per append that touches it, instead of one entry
 /// per event.
-pub const STREAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_seqs");
+pub const STREAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("streams");
 
 /// The [`STREAMS`] value listing `seqs`.
 pub fn seqs_value(seqs: &[u64]) -> Vec<u8> {
