@@ -1,6 +1,6 @@
-//! An ordered map over a slice on every core: the whole-ledger queries (`stats`, `streak` and
-//! `sla` over every service, reading every incident's projection) split their work in as many
-//! contiguous parts as there are cores and put the results back in order.
+//! An ordered map over a slice on every core: the figures of every service (`stats` and `sla`
+//! over all services) are split in as many contiguous parts as there are cores and put back in
+//! order.
 
 use std::num::NonZero;
 
