@@ -466,7 +466,11 @@ impl Sizes {
     /// Streaming readers, whole-ledger queries, and an append while a reader is held.
     fn readers(&self, ledger: &Path, db: &Path) {
         let n = self.events;
-        for (job, args) in [("log | head -1", ["log"]), ("export | head -1", ["export"])] {
+        // `| head -1` in a job's name would split its Markdown cell: "first line" says it.
+        for (job, args) in [
+            ("log, first line", ["log"]),
+            ("export, first line", ["export"]),
+        ] {
             let ours = readers::first_line(self.runs, || self.logbook(ledger, &args));
             let theirs = readers::first_line(self.runs, || self.sqlite(db, &["dump"]));
             row(
