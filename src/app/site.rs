@@ -26,7 +26,7 @@ pub struct Settings {
     /// Where it is published (`https://status.example.com`), for absolute links in the feed
     /// and the calendar.
     pub url: Option<String>,
-    /// The services shown, in this order (default: every service, by name).
+    /// The services shown, in this order (default: every service, by name, capitals or not).
     pub services: Option<Vec<String>>,
 }
 
@@ -71,11 +71,16 @@ pub fn build(ledger: &Ledger, inputs: &Inputs<'_>) -> Result<Site, AppError> {
             .iter()
             .map(|n| ledger.service(n))
             .collect::<Result<_, _>>()?,
-        None => ledger
-            .services()?
-            .into_iter()
-            .filter(|s| s.retired.is_none_or(|r| after(&r.at, window_start, zone)))
-            .collect(),
+        None => {
+            let mut all: Vec<Service> = ledger
+                .services()?
+                .into_iter()
+                .filter(|s| s.retired.is_none_or(|r| after(&r.at, window_start, zone)))
+                .collect();
+            // Alphabetical as a reader expects it: `api`, `Mail`, `web`, not capitals first.
+            all.sort_by_cached_key(|s| (s.name.to_lowercase(), s.name.clone()));
+            all
+        }
     };
     let view = View {
         ledger,

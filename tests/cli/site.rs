@@ -383,3 +383,29 @@ fn a_feed_entry_is_not_updated_before_it_was_published() {
     assert!(*entry.updated() >= *published, "{entry:?}");
     assert!(*feed.updated() >= *published);
 }
+
+/// Without `[site] services`, the page lists services alphabetically as a reader expects it,
+/// whatever their capitals (`api`, `Mail`, `web`; byte order would put `Mail` first).
+#[test]
+fn services_are_listed_alphabetically_whatever_their_capitals() {
+    let env = Env::new();
+    env.append(concat!(
+        r#"{"type":"service_commissioned","service":"web","at":"2026-01-01"}"#,
+        "\n",
+        r#"{"type":"service_commissioned","service":"Mail","at":"2026-01-01"}"#,
+        "\n",
+        r#"{"type":"service_commissioned","service":"api","at":"2026-01-01"}"#,
+        "\n",
+    ))
+    .ok();
+    let all = site(&env, "site", &[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&all.iter().find(|(n, _)| n == "status.json").unwrap().1).unwrap();
+    let names: Vec<&str> = json["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["api", "Mail", "web"]);
+}
