@@ -174,6 +174,18 @@ impl Sizes {
         c
     }
 
+    /// Removes `ledger` and makes an empty one in its place.
+    fn fresh_ledger(&self, ledger: &Path) {
+        let _ = std::fs::remove_file(ledger);
+        let ok = self
+            .logbook(ledger, &["init"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("init")
+            .success();
+        assert!(ok);
+    }
+
     fn sqlite(&self, db: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(&self.me);
         c.arg("sqlite").arg(args[0]).arg(db).args(&args[1..]);
@@ -186,16 +198,7 @@ impl Sizes {
         let ledger = self.dir.join(format!("ledger-{n}.redb"));
         let db = self.dir.join(format!("diy-{n}.sqlite"));
         let file = self.file.to_str().expect("utf-8 path");
-        let fresh_ledger = || {
-            let _ = std::fs::remove_file(&ledger);
-            let ok = self
-                .logbook(&ledger, &["init"])
-                .stdout(Stdio::null())
-                .status()
-                .expect("init")
-                .success();
-            assert!(ok);
-        };
+        let fresh_ledger = || self.fresh_ledger(&ledger);
         let fresh_db = || remove_db(&db);
         let ours = median(big, fresh_ledger, || {
             self.logbook(&ledger, &["append", "--quiet", file])
@@ -393,16 +396,7 @@ impl Sizes {
         let file = export.to_str().expect("utf-8 path");
         let ours = median(
             big,
-            || {
-                let _ = std::fs::remove_file(&ledger);
-                let ok = self
-                    .logbook(&ledger, &["init"])
-                    .stdout(Stdio::null())
-                    .status()
-                    .expect("init")
-                    .success();
-                assert!(ok);
-            },
+            || self.fresh_ledger(&ledger),
             || self.logbook(&ledger, &["import", file]),
         );
         let theirs = median(
@@ -428,16 +422,7 @@ impl Sizes {
     /// connection) against one `logbook append` process per event, on this size's ledger.
     fn serve(&self, ledger: &Path) {
         let n = self.events;
-        let env = |c: &mut Command| {
-            c.env("LOGBOOK_LEDGER", ledger)
-                .env("LOGBOOK_ACTOR", "bench")
-                .env("TZ", "UTC");
-        };
-        let logbook = || {
-            let mut c = Command::new(LOGBOOK);
-            env(&mut c);
-            c
-        };
+        let logbook = || self.logbook(ledger, &[]);
         let (cli, _) = serve::load(1, 100, |_, i| {
             serve::append_one(logbook(), &serve::event(&format!("bench-cli-{n}-{i}")));
         });
