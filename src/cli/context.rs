@@ -95,11 +95,11 @@ impl Context {
 
     /// Opens the existing ledger to write to it, waiting while it is busy.
     pub(super) fn open_write(&self) -> Result<Ledger, CommandError> {
-        Ok(Ledger::open(
-            &self.ledger_path()?,
-            self.wait,
-            Access::Write,
-        )?)
+        let mut ledger = Ledger::open(&self.ledger_path()?, self.wait, Access::Write)?;
+        if let Some(bytes) = test_segment_bytes() {
+            ledger.set_segment_bytes(bytes);
+        }
+        Ok(ledger)
     }
 
     /// Reports a use case's failure as this command does.
@@ -196,6 +196,19 @@ fn user_at_host() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".into());
     format!("{user}@{host}")
+}
+
+/// `LOGBOOK_SEGMENT_BYTES` in a debug build: the size of the transactions a large append is
+/// written in ([`Ledger::set_segment_bytes`]), so that the command-line tests can kill an
+/// append between them without appending hundreds of megabytes. Release builds ignore it.
+#[allow(clippy::disallowed_methods)] // the context reads the environment
+fn test_segment_bytes() -> Option<usize> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("LOGBOOK_SEGMENT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
 }
 
 /// The clock: `LOGBOOK_NOW` (RFC 3339) when set, for reproducible tests; else the system clock.

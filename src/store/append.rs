@@ -5,7 +5,7 @@ use super::tables::CORRECTIONS;
 use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
 use crate::event::{At, Body, Event, Name, Submission};
 use crate::record::{self, Stored};
-use redb::{ReadableTable, TableHandle, WriteTransaction};
+use redb::{Durability, ReadableTable, TableHandle, WriteTransaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ mod batch;
 mod writer;
 
 pub use batch::{Outcome, Request};
-use writer::Writer;
+use writer::{Memory, Writer};
 
 /// What the ledger adds to what writers submit.
 #[derive(Debug, Clone)]
@@ -87,17 +87,16 @@ impl Ledger {
         ctx: &AppendContext,
         each: &mut dyn FnMut(Appended),
     ) -> Result<(), AppendError> {
-        self.write(|w| {
-            for line in lines {
-                let line = line?;
-                let number = line.number;
-                each(
-                    w.admit(line, ctx)
-                        .map_err(|e| e.at_line(number, &self.path))?,
-                );
-            }
+        self.write_lines(lines.into_iter(), |w, line| {
+            let line = line?;
+            let number = line.number;
+            each(
+                w.admit(line, ctx)
+                    .map_err(|e| e.at_line(number, &self.path))?,
+            );
             Ok(())
         })
+        .map(|_| ())
     }
 
     /// Restores exported events into this (empty) ledger, checking seqs, the rules and the chain.
@@ -109,63 +108,185 @@ impl Ledger {
         if events > 0 {
             return Err(AppendError::NotEmpty { events });
         }
-        self.write(|w| {
-            for line in lines {
-                let (number, stored) = line?;
-                w.restore(stored)
-                    .map_err(|e| e.at_line(number, &self.path))?;
-            }
-            Ok(w.head.seq)
+        self.write_lines(lines.into_iter(), |w, line| {
+            let (number, stored) = line?;
+            w.restore(stored).map_err(|e| e.at_line(number, &self.path))
         })
     }
 
+    /// Writes appends and imports larger than `bytes` of events in several transactions
+    /// (see [`Ledger::write_lines`]; all or nothing all the same). For tests, which would
+    /// otherwise need appends of hundreds of megabytes to see it; 0 is taken as 1.
+    pub fn set_segment_bytes(&mut self, bytes: usize) {
+        self.segment_bytes = bytes.max(1);
+    }
+
+    /// Everything `body` does in one write transaction, committed (durably) if it succeeds.
     fn write<T>(
         &self,
         body: impl FnOnce(&mut Writer<'_>) -> Result<T, AppendError>,
     ) -> Result<T, AppendError> {
         let txn: WriteTransaction = self.begin_write()?;
+        let value = {
+            let mut w = self.writer(&txn)?;
+            let value = body(&mut w)?;
+            self.finish(&mut w)?;
+            value
+        };
+        // Dropping the transaction without commit (on an error above) writes nothing.
+        txn.commit().map_err(self.storage())?;
+        Ok(value)
+    }
+
+    /// Every item of `items` through `step`, as one append: all or nothing, durable when this
+    /// returns the last seq. A large append is written in several transactions of about
+    /// [`SEGMENT_BYTES`] of events each, all but the last one not durable. redb computes
+    /// the checksums of the pages a transaction wrote at its commit, reading back each one
+    /// its page cache has already written out (with a 1M-event append that was every page
+    /// but the last 64 MiB: each read once more and written twice); a transaction that fits
+    /// the cache never does. All or nothing stays: the file's header moves to the new
+    /// state only at the last, durable commit, so a crash or kill before it leaves the ledger
+    /// as it was, and a refused line takes back the earlier transactions by restoring the
+    /// savepoint taken before anything was written. Only the command line appends this way:
+    /// the server's readers share its process and would see the transactions that are not
+    /// durable yet, so its group commits use [`Ledger::write`].
+    fn write_lines<I: Iterator>(
+        &self,
+        mut items: I,
+        mut step: impl FnMut(&mut Writer<'_>, I::Item) -> Result<(), AppendError>,
+    ) -> Result<u64, AppendError> {
+        let txn = self.begin_write()?;
+        let savepoint = txn.ephemeral_savepoint().map_err(self.storage())?;
+        let mut segments = 0;
+        // redb makes the transactions that are not durable yet durable when the database is
+        // closed, so every way out but success takes them back first: an error here, and a
+        // panic (a bug, which the command line catches before the ledger is closed).
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.write_segments(txn, &mut items, &mut step, &mut segments)
+        }));
+        let taken_back = |segments: usize| -> Result<(), AppendError> {
+            if segments > 0 {
+                let mut back = self.begin_write()?;
+                back.restore_savepoint(&savepoint).map_err(self.storage())?;
+                back.commit().map_err(self.storage())?;
+            }
+            Ok(())
+        };
+        match written {
+            Ok(Ok(seq)) => Ok(seq),
+            Ok(Err(e)) => {
+                taken_back(segments)?;
+                Err(e)
+            }
+            Err(panic) => {
+                // The panic is the report that matters; a failure to take back is a storage
+                // error the next open finds.
+                let _ = taken_back(segments);
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// The transactions of [`Ledger::write_lines`], counting in `segments` those committed
+    /// without durability.
+    fn write_segments<I: Iterator>(
+        &self,
+        mut txn: WriteTransaction,
+        items: &mut I,
+        step: &mut impl FnMut(&mut Writer<'_>, I::Item) -> Result<(), AppendError>,
+        segments: &mut usize,
+    ) -> Result<u64, AppendError> {
+        let mut carried = None;
+        loop {
+            match self.segment(&txn, carried.take(), items, step)? {
+                Segment::More(memory) => {
+                    txn.set_durability(Durability::None)
+                        .map_err(self.storage())?;
+                    txn.commit().map_err(self.storage())?;
+                    *segments += 1;
+                    carried = Some(*memory);
+                    txn = self.begin_write()?;
+                }
+                Segment::Done(seq) => {
+                    txn.commit().map_err(self.storage())?;
+                    return Ok(seq);
+                }
+            }
+        }
+    }
+
+    /// One transaction of [`Ledger::write_lines`]: items until the input ends or the
+    /// transaction holds [`SEGMENT_BYTES`] of events.
+    fn segment<'t, I: Iterator>(
+        &self,
+        txn: &'t WriteTransaction,
+        carried: Option<Memory>,
+        items: &mut I,
+        step: &mut impl FnMut(&mut Writer<'t>, I::Item) -> Result<(), AppendError>,
+    ) -> Result<Segment, AppendError> {
+        let mut w = match carried {
+            Some(memory) => Writer::resume(txn, memory).map_err(self.storage())?,
+            None => self.writer(txn)?,
+        };
+        for item in items.by_ref() {
+            step(&mut w, item)?;
+            if w.written >= self.segment_bytes {
+                return Ok(Segment::More(Box::new(w.suspend())));
+            }
+        }
+        self.finish(&mut w)?;
+        Ok(Segment::Done(w.head.seq))
+    }
+
+    /// The writer of an append's first transaction, at the ledger's head.
+    fn writer<'t>(&self, txn: &'t WriteTransaction) -> Result<Writer<'t>, AppendError> {
         // A ledger written before the corrections index existed gets it filled from its log,
         // in this same transaction, before anything is added to it.
         let has_index = txn
             .list_tables()
             .map_err(self.storage())?
             .any(|t| t.name() == CORRECTIONS.name());
-        let result = {
-            let mut w = Writer::new(&txn).map_err(self.storage())?;
-            if !has_index {
-                w.fill_corrections().map_err(|e| {
-                    AppendError::Store(StoreError::Corrupt {
-                        path: self.path.clone(),
-                        detail: e,
-                    })
-                })?;
-            }
-            w.head = match w.meta.get("head").map_err(self.storage())? {
-                Some(bytes) => decode_head(bytes.value())
-                    .ok_or_else(|| self.storage_error("the head record is malformed"))?,
-                None => Head {
-                    seq: 0,
-                    hash: record::GENESIS,
-                },
-            };
-            let result = body(&mut w);
-            if result.is_ok() {
-                w.project().map_err(self.storage())?;
-                w.meta
-                    .insert("head", encode_head(&w.head).as_slice())
-                    .map_err(self.storage())?;
-            }
-            result
-        };
-        match result {
-            Ok(value) => {
-                txn.commit().map_err(self.storage())?;
-                Ok(value)
-            }
-            // Dropping the transaction without commit writes nothing.
-            Err(e) => Err(e),
+        let mut w = Writer::new(txn).map_err(self.storage())?;
+        if !has_index {
+            w.fill_corrections().map_err(|e| {
+                AppendError::Store(StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: e,
+                })
+            })?;
         }
+        w.head = match w.meta.get("head").map_err(self.storage())? {
+            Some(bytes) => decode_head(bytes.value())
+                .ok_or_else(|| self.storage_error("the head record is malformed"))?,
+            None => Head {
+                seq: 0,
+                hash: record::GENESIS,
+            },
+        };
+        Ok(w)
     }
+
+    /// The end of an append: the projections folded and the new head recorded.
+    fn finish(&self, w: &mut Writer<'_>) -> Result<(), AppendError> {
+        w.project().map_err(self.storage())?;
+        w.meta
+            .insert("head", encode_head(&w.head).as_slice())
+            .map_err(self.storage())?;
+        Ok(())
+    }
+}
+
+/// Bytes of events one transaction of a large append holds (see [`Ledger::write_lines`]):
+/// what it writes (the events, their ids, the projections and indexes: about 1.3 times the
+/// events' bytes) must fit the half of the page cache redb keeps for written pages.
+pub(super) const SEGMENT_BYTES: usize = super::open::WRITE_CACHE_BYTES / 4;
+
+/// How one transaction of a large append ended.
+enum Segment {
+    /// The input is not done: what the writer keeps goes on to the next transaction.
+    More(Box<Memory>),
+    /// The input is done and the append complete; its last seq.
+    Done(u64),
 }
 
 /// What the corrections index keeps of an event: the target it corrects and how (0 amended,
@@ -175,5 +296,167 @@ pub(super) fn correction_of(event: &Event) -> Option<(Uuid, u8)> {
         Body::Amended { target, .. } => Some((*target, 0)),
         Body::Retracted { target, .. } => Some((*target, 1)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::parse_line;
+
+    fn ctx() -> AppendContext {
+        AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        }
+    }
+
+    /// 60 incidents of four events each, interleaved so that streams go on across the
+    /// transactions of a segmented append, and amendments of events written in earlier ones.
+    fn texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        for round in 0..4 {
+            for i in 0..60 {
+                texts.push(match round {
+                    0 => format!(
+                        r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:{:02}:00Z","services":["db","web"]}}"#,
+                        i % 60
+                    ),
+                    1 => format!(
+                        r#"{{"type":"acknowledged","incident":"i{i}","at":"2026-11-20T05:{:02}:00Z"}}"#,
+                        i % 60
+                    ),
+                    2 => format!(
+                        r#"{{"type":"amended","incident":"i{i}","at":"2026-11-20T06:{:02}:00Z","target":{},"set":{{"at":"2026-11-20T04:{:02}:00Z"}},"reason":"clock"}}"#,
+                        i % 60,
+                        61 + i,
+                        i % 60
+                    ),
+                    _ => format!(
+                        r#"{{"type":"resolved","incident":"i{i}","at":"2026-11-20T07:{:02}:00Z"}}"#,
+                        i % 60
+                    ),
+                });
+            }
+        }
+        texts
+    }
+
+    fn lines(texts: &[String]) -> impl Iterator<Item = Result<Line, AppendError>> + '_ {
+        texts.iter().enumerate().map(|(i, text)| {
+            Ok(Line {
+                number: i + 1,
+                submission: parse_line(text).unwrap(),
+            })
+        })
+    }
+
+    fn export(ledger: &Ledger) -> Vec<u8> {
+        let mut out = Vec::new();
+        ledger
+            .for_each_raw::<StoreError>(|_, bytes| {
+                out.extend_from_slice(bytes);
+                out.push(b'\n');
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    /// An append written in many transactions leaves exactly the ledger one transaction
+    /// would: the same bytes, the same projections, a sound ledger.
+    #[test]
+    fn an_append_in_several_transactions_is_the_append_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = texts();
+        let whole = Ledger::create(&dir.path().join("whole.redb")).unwrap();
+        whole.append(lines(&texts), &ctx()).unwrap();
+        let mut split = Ledger::create(&dir.path().join("split.redb")).unwrap();
+        // 2 KiB: a transaction every five or six events.
+        split.set_segment_bytes(2048);
+        split.append(lines(&texts), &ctx()).unwrap();
+        assert_eq!(split.event_count().unwrap(), 240);
+        assert_eq!(export(&split), export(&whole));
+        assert_eq!(split.incidents().unwrap(), whole.incidents().unwrap());
+        assert_eq!(split.verify().unwrap().problems, Vec::new());
+
+        // And so does an import of the export.
+        let exported = export(&whole);
+        let mut imported = Ledger::create(&dir.path().join("imported.redb")).unwrap();
+        imported.set_segment_bytes(2048);
+        let stored = exported.split(|b| *b == b'\n').filter(|l| !l.is_empty());
+        let stored = stored
+            .enumerate()
+            .map(|(i, l)| Ok((i + 1, Stored::decode(l).unwrap())));
+        assert_eq!(imported.import(stored).unwrap(), 240);
+        assert_eq!(export(&imported), exported);
+        assert_eq!(imported.verify().unwrap().problems, Vec::new());
+    }
+
+    /// A refused line after several transactions were committed takes them all back: the
+    /// ledger is as it was, also once it is closed and opened again, and the next append
+    /// goes on from the old head.
+    #[test]
+    fn a_refused_line_after_several_transactions_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.redb");
+        let mut ledger = Ledger::create(&path).unwrap();
+        ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
+        let before = export(&ledger);
+        ledger.set_segment_bytes(2048);
+        let mut texts = texts();
+        // Resolved twice: a rule refuses it.
+        texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
+        let texts: Vec<String> = texts.into_iter().skip(10).collect();
+        let refused = ledger.append(lines(&texts), &ctx());
+        match refused {
+            Err(AppendError::Rejected { line, .. }) => assert_eq!(line, texts.len()),
+            other => panic!("expected a refused line, got {other:?}"),
+        }
+        assert_eq!(export(&ledger), before);
+        drop(ledger);
+        let ledger = Ledger::open(
+            &path,
+            std::time::Duration::ZERO,
+            crate::store::open::Access::Write,
+        )
+        .unwrap();
+        assert_eq!(export(&ledger), before);
+        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+        let next = ledger.append(lines(&texts[..1]), &ctx()).unwrap();
+        assert_eq!(next[0].seq, 11);
+    }
+
+    /// A panic (a bug) in the middle of a segmented append takes back what was committed
+    /// before it, so that closing the ledger does not make half an append durable.
+    #[test]
+    fn a_panic_after_several_transactions_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.redb");
+        let mut ledger = Ledger::create(&path).unwrap();
+        ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
+        let before = export(&ledger);
+        ledger.set_segment_bytes(2048);
+        let texts: Vec<String> = texts().into_iter().skip(10).collect();
+        let panicking = lines(&texts).enumerate().map(|(i, line)| {
+            assert!(i < 100, "a bug in the middle of an append");
+            line
+        });
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ledger.append(panicking, &ctx())
+        }));
+        assert!(caught.is_err());
+        assert_eq!(export(&ledger), before);
+        drop(ledger);
+        let ledger = Ledger::open(
+            &path,
+            std::time::Duration::ZERO,
+            crate::store::open::Access::Write,
+        )
+        .unwrap();
+        assert_eq!(export(&ledger), before);
+        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
     }
 }

@@ -45,6 +45,8 @@ use tables::{EVENTS, META};
 pub struct Ledger {
     db: Db,
     path: PathBuf,
+    /// Bytes of events per transaction of a large append (see [`Ledger::set_segment_bytes`]).
+    segment_bytes: usize,
 }
 
 /// The last event of the chain.

@@ -77,6 +77,7 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
         Ok(db) => Ok(Ledger {
             db: Db::Write(db),
             path: path.to_path_buf(),
+            segment_bytes: super::append::SEGMENT_BYTES,
         }),
         Err(e) => {
             let _ = std::fs::remove_file(path);
@@ -142,6 +143,7 @@ pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, Store
     Ok(Ledger {
         db,
         path: path.to_path_buf(),
+        segment_bytes: super::append::SEGMENT_BYTES,
     })
 }
 

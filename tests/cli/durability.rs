@@ -283,12 +283,16 @@ struct Round {
     elapsed: Duration,
 }
 
-/// Runs `logbook append FILE` and kills it as `kill` says.
-fn append_and_kill(env: &Env, file: &Path, size: u64, kill: Kill) -> Round {
+/// Runs `logbook append FILE` and kills it as `kill` says; with `segment`, a debug build
+/// writes the append in transactions of that many bytes of events (`LOGBOOK_SEGMENT_BYTES`).
+fn append_and_kill(env: &Env, file: &Path, size: u64, kill: Kill, segment: Option<u64>) -> Round {
     // Elsewhere than Linux there is no /proc to watch: fall back to the clock.
     const FALLBACK_APPEND: Duration = Duration::from_millis(2500);
-    let mut child = env
-        .command(&["append", "--quiet", s(file)])
+    let mut command = env.command(&["append", "--quiet", s(file)]);
+    if let Some(bytes) = segment {
+        command.env("LOGBOOK_SEGMENT_BYTES", bytes.to_string());
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -337,6 +341,18 @@ fn append_and_kill(env: &Env, file: &Path, size: u64, kill: Kill) -> Round {
 
 #[test]
 fn kill_9_mid_append_keeps_all_or_nothing() {
+    kill_rounds(None);
+}
+
+/// The same rounds with the append written in many transactions, as a large one is (every
+/// 256 KiB of events here, about 800 events: some 50 transactions), of which only the last
+/// is durable: a kill between them keeps nothing either.
+#[test]
+fn kill_9_mid_segmented_append_keeps_all_or_nothing() {
+    kill_rounds(Some(256 << 10));
+}
+
+fn kill_rounds(segment: Option<u64>) {
     // Measured on the 2-core machine, debug build: 40,000 events (3.3 MB) take ~2.8 s to append
     // (~50 ms per 64 KiB of input), and the process exits 30-90 ms after it has read its input
     // to the end (the last lines, the commit, closing the file); meanwhile the file grows from
@@ -371,7 +387,7 @@ fn kill_9_mid_append_keeps_all_or_nothing() {
         let before = env.export();
         let file_before = std::fs::metadata(&env.ledger).expect("ledger").len();
 
-        let outcome = append_and_kill(&env, &file, size, kill);
+        let outcome = append_and_kill(&env, &file, size, kill, segment);
         let file_after = std::fs::metadata(&env.ledger).expect("ledger").len();
 
         env.run(&["verify"]).ok();
@@ -392,7 +408,7 @@ fn kill_9_mid_append_keeps_all_or_nothing() {
             "all of the file"
         };
         println!(
-            "kill -9 round {round} ({kill:?}): {:?} after {} ms, {} of {size} bytes read, \
+            "kill -9 round {round} ({kill:?}, segments {segment:?}): {:?} after {} ms, {} of {size} bytes read, \
              ledger file {file_before} -> {file_after} bytes: the ledger kept {kept}",
             outcome.landed,
             outcome.elapsed.as_millis(),

@@ -85,6 +85,22 @@ pub(super) struct Writer<'t> {
     /// Known services by folded name (see [`Writer::known_folded`]).
     known: Option<HashMap<String, String>>,
     pub(super) head: Head,
+    /// Bytes of events stored since this writer was opened on its transaction.
+    pub(super) written: usize,
+}
+
+/// What a writer keeps in memory between the lines of one append, carried from one
+/// transaction to the next when a large append is written in several (see
+/// [`Ledger::write_lines`](crate::store::Ledger)): everything but the table handles.
+pub(super) struct Memory {
+    seqs: HashMap<String, Vec<u64>>,
+    touched: HashMap<String, StreamState>,
+    pending: HashMap<String, Vec<Stored>>,
+    pending_order: VecDeque<String>,
+    standings: HashMap<String, Option<Standing>>,
+    named: std::collections::HashSet<String>,
+    known: Option<HashMap<String, String>>,
+    head: Head,
 }
 
 /// How many incidents' streams an append keeps in memory before folding the oldest.
@@ -92,26 +108,71 @@ const PENDING_STREAMS: usize = 4096;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(txn: &'t WriteTransaction) -> Result<Writer<'t>, redb::TableError> {
+        Writer::resume(
+            txn,
+            Memory {
+                seqs: HashMap::new(),
+                touched: HashMap::new(),
+                pending: HashMap::new(),
+                pending_order: VecDeque::new(),
+                standings: HashMap::new(),
+                named: std::collections::HashSet::new(),
+                known: None,
+                head: Head {
+                    seq: 0,
+                    hash: record::GENESIS,
+                },
+            },
+        )
+    }
+
+    /// A writer on `txn` that goes on from where an earlier one left off.
+    pub(super) fn resume(
+        txn: &'t WriteTransaction,
+        memory: Memory,
+    ) -> Result<Writer<'t>, redb::TableError> {
+        let Memory {
+            seqs,
+            touched,
+            pending,
+            pending_order,
+            standings,
+            named,
+            known,
+            head,
+        } = memory;
         Ok(Writer {
             events: txn.open_table(EVENTS)?,
             ids: txn.open_table(IDS)?,
             streams: txn.open_table(STREAMS)?,
-            seqs: HashMap::new(),
+            seqs,
             corrections: txn.open_table(CORRECTIONS)?,
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
             projections: Projections::open(txn)?,
-            touched: HashMap::new(),
-            pending: HashMap::new(),
-            pending_order: VecDeque::new(),
-            standings: HashMap::new(),
-            named: std::collections::HashSet::new(),
-            known: None,
-            head: Head {
-                seq: 0,
-                hash: record::GENESIS,
-            },
+            touched,
+            pending,
+            pending_order,
+            standings,
+            named,
+            known,
+            head,
+            written: 0,
         })
+    }
+
+    /// Lets go of the transaction, keeping what the next writer needs.
+    pub(super) fn suspend(self) -> Memory {
+        Memory {
+            seqs: self.seqs,
+            touched: self.touched,
+            pending: self.pending,
+            pending_order: self.pending_order,
+            standings: self.standings,
+            named: self.named,
+            known: self.known,
+            head: self.head,
+        }
     }
 
     pub(super) fn admit(
@@ -462,6 +523,7 @@ impl<'t> Writer<'t> {
     ) -> Result<(), WriteError> {
         self.events.insert(stored.seq, bytes)?;
         self.ids.insert(stored.id.as_u128(), stored.seq)?;
+        self.written += bytes.len();
         match self.seqs.get_mut(&key) {
             Some(seqs) => seqs.push(stored.seq),
             None => {
