@@ -233,13 +233,13 @@ impl<'t> Writer<'t> {
         self.check_names(amended.as_ref().unwrap_or(&event), ctx)?;
         let seq = self.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
-        let id = match id {
-            Some(id) => id,
-            None => self.fresh_id(ctx.now, seq)?,
+        let (id, indexed) = match id {
+            Some(id) => (id, false),
+            None => (self.fresh_id(ctx.now, seq)?, true),
         };
         let (stored, bytes) = Stored::seal(seq, id, revision, ctx.now, event, &self.head.hash);
         let appended = Appended::of(&stored, false);
-        self.put(key, state, stored, &bytes)?;
+        self.put(key, state, stored, &bytes, indexed)?;
         Ok(appended)
     }
 
@@ -296,7 +296,7 @@ impl<'t> Writer<'t> {
         // History is replayed as it was accepted (perhaps forced): the plausibility rules,
         // which compare with the time of writing, are not asked again.
         let _ = self.check(state.as_ref(), &stored.event, stored.recorded_at, true)?;
-        self.put(key, state, stored, &bytes)
+        self.put(key, state, stored, &bytes, false)
     }
 
     fn check(
@@ -514,15 +514,20 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
+    /// Stores `stored` (its `bytes`) and brings everything kept of its stream up to date;
+    /// `indexed`: its id is in the id index already ([`Writer::fresh_id`] put it there).
     fn put(
         &mut self,
         key: String,
         state: Option<StreamState>,
         stored: Stored,
         bytes: &[u8],
+        indexed: bool,
     ) -> Result<(), WriteError> {
         self.events.insert(stored.seq, bytes)?;
-        self.ids.insert(stored.id.as_u128(), stored.seq)?;
+        if !indexed {
+            self.ids.insert(stored.id.as_u128(), stored.seq)?;
+        }
         self.written += bytes.len();
         match self.seqs.get_mut(&key) {
             Some(seqs) => seqs.push(stored.seq),
@@ -629,15 +634,21 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    /// A generated id no stored event has (a writer may have chosen it earlier).
-    fn fresh_id(&self, now: OffsetDateTime, seq: u64) -> Result<Uuid, WriteError> {
+    /// A generated id no stored event has (a writer may have chosen it earlier), entered in
+    /// the id index for event `seq`: one walk down the index where a lookup and an insert took
+    /// two. An id found taken gets its entry back and the next candidate is tried.
+    fn fresh_id(&mut self, now: OffsetDateTime, seq: u64) -> Result<Uuid, WriteError> {
         let mut attempt = 0;
         loop {
             let id = record::new_id(now, &self.head.hash, seq, attempt);
-            if self.ids.get(id.as_u128())?.is_none() {
-                return Ok(id);
+            let taken = self.ids.insert(id.as_u128(), seq)?.map(|old| old.value());
+            match taken {
+                None => return Ok(id),
+                Some(old) => {
+                    self.ids.insert(id.as_u128(), old)?;
+                    attempt += 1;
+                }
             }
-            attempt += 1;
         }
     }
 
