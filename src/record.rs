@@ -164,13 +164,46 @@ fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
     canonical
 }
 
+/// A stored event read from an export, with what the import's writer compares: its exact
+/// bytes (what it stores) and the chain hash they give after `prev`, the hash the line before
+/// it carries. Worked out where the line is read (a second thread), so the writer, which
+/// knows the real previous hash, only compares 32 bytes twice.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub stored: Stored,
+    pub bytes: Vec<u8>,
+    pub prev: Hash,
+    pub chained: Hash,
+}
+
+impl Checked {
+    /// Reads `bytes` strictly ([`Stored::decode`]) and hashes them after `prev`.
+    pub fn read(bytes: &[u8], prev: &Hash) -> Result<Checked, FieldError> {
+        let stored = Stored::decode(bytes)?;
+        // A strict decode leaves exactly `,"hash":"<64 hex>"}` after the canonical members.
+        let members = &bytes[..bytes.len() - HASH_TAIL];
+        let mut h = Sha256::new();
+        h.update(prev);
+        h.update(members);
+        h.update(b"}");
+        Ok(Checked {
+            stored,
+            bytes: bytes.to_vec(),
+            prev: *prev,
+            chained: h.finalize().into(),
+        })
+    }
+}
+
+/// The bytes a stored value ends with after its canonical members: `,"hash":"<64 hex>"}`.
+const HASH_TAIL: usize = b",\"hash\":\"".len() + 64 + 2;
+
 /// Splits stored bytes into the canonical bytes the hash covers and the hash written after
 /// them, without decoding the event: the value must end with exactly `,"hash":"<64 hex>"}`.
 /// Whether the canonical part is a well-formed event is for [`Stored::decode`] to say.
 pub fn split(bytes: &[u8]) -> Option<(Vec<u8>, Hash)> {
     const FIELD: &[u8] = b",\"hash\":\"";
-    const TAIL: usize = FIELD.len() + 64 + 2;
-    let at = bytes.len().checked_sub(TAIL)?;
+    let at = bytes.len().checked_sub(HASH_TAIL)?;
     let (body, tail) = bytes.split_at(at);
     let digits = tail.strip_prefix(FIELD)?.strip_suffix(b"\"}")?;
     let hash = unhex(std::str::from_utf8(digits).ok()?)?;

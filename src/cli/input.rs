@@ -186,7 +186,7 @@ const BATCHES: usize = 8;
 /// if the consumer goes away.
 pub fn parsed<T: Send + 'static>(
     input: Input,
-    parse: fn(usize, &str) -> Result<T, AppendError>,
+    mut parse: impl FnMut(usize, &str) -> Result<T, AppendError> + Send + 'static,
 ) -> impl Iterator<Item = Result<T, AppendError>> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<T, AppendError>>>(BATCHES);
     std::thread::spawn(move || {

@@ -102,15 +102,16 @@ impl Ledger {
     /// Restores exported events into this (empty) ledger, checking seqs, the rules and the chain.
     pub fn import(
         &self,
-        lines: impl IntoIterator<Item = Result<(usize, Stored), AppendError>>,
+        lines: impl IntoIterator<Item = Result<(usize, record::Checked), AppendError>>,
     ) -> Result<u64, AppendError> {
         let events = self.event_count()?;
         if events > 0 {
             return Err(AppendError::NotEmpty { events });
         }
         self.write_lines(lines.into_iter(), |w, line| {
-            let (number, stored) = line?;
-            w.restore(stored).map_err(|e| e.at_line(number, &self.path))
+            let (number, checked) = line?;
+            w.restore(checked)
+                .map_err(|e| e.at_line(number, &self.path))
         })
     }
 
@@ -386,10 +387,13 @@ mod tests {
         let exported = export(&whole);
         let mut imported = Ledger::create(&dir.path().join("imported.redb")).unwrap();
         imported.set_segment_bytes(2048);
+        let mut prev = record::GENESIS;
         let stored = exported.split(|b| *b == b'\n').filter(|l| !l.is_empty());
-        let stored = stored
-            .enumerate()
-            .map(|(i, l)| Ok((i + 1, Stored::decode(l).unwrap())));
+        let stored = stored.enumerate().map(|(i, l)| {
+            let checked = record::Checked::read(l, &prev).unwrap();
+            prev = checked.stored.hash;
+            Ok((i + 1, checked))
+        });
         assert_eq!(imported.import(stored).unwrap(), 240);
         assert_eq!(export(&imported), exported);
         assert_eq!(imported.verify().unwrap().problems, Vec::new());

@@ -5,7 +5,7 @@ use crate::common::{Env, SEED, s};
 use crate::schema::assert_valid;
 use crate::snap;
 use logbook::event::parse_line;
-use logbook::store::{Access, AppendContext, AppendError, Ledger, Line, Stored};
+use logbook::store::{Access, AppendContext, AppendError, Ledger, Line};
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -173,7 +173,12 @@ proptest! {
         let first = export(&source);
         let target = Ledger::create(&dir.path().join("b.redb")).unwrap();
         let text = String::from_utf8(first.clone()).unwrap();
-        let stored = text.lines().enumerate().map(|(i, l)| Ok((i + 1, Stored::decode(l.as_bytes()).unwrap())));
+        let mut prev = logbook::store::record::GENESIS;
+        let stored = text.lines().enumerate().map(|(i, l)| {
+            let checked = logbook::store::record::Checked::read(l.as_bytes(), &prev).unwrap();
+            prev = checked.stored.hash;
+            Ok((i + 1, checked))
+        });
         target.import(stored).unwrap();
         prop_assert_eq!(&export(&target), &first);
         prop_assert!(target.verify().unwrap().problems.is_empty());

@@ -256,7 +256,13 @@ impl<'t> Writer<'t> {
         }
     }
 
-    pub(super) fn restore(&mut self, stored: Stored) -> Result<(), WriteError> {
+    pub(super) fn restore(&mut self, checked: record::Checked) -> Result<(), WriteError> {
+        let record::Checked {
+            stored,
+            bytes,
+            prev,
+            chained,
+        } = checked;
         let expect = self.head.seq + 1;
         if stored.seq != expect {
             return Err(FieldError::new(
@@ -285,8 +291,7 @@ impl<'t> Writer<'t> {
             )
             .into());
         }
-        let (bytes, hash) = stored.encode_chained(&self.head.hash);
-        if hash != stored.hash {
+        if prev != self.head.hash || chained != stored.hash {
             return Err(FieldError::new(
                 "hash",
                 "does not match the chain: the export was changed after it was written",
