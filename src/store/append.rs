@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 mod batch;
+mod folder;
 mod writer;
 
 pub use batch::{Outcome, Request};

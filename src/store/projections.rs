@@ -46,6 +46,16 @@ impl<'t> Projections<'t> {
 
     /// Replaces the projection of incident `key` with the fold of its whole `stream`.
     pub(super) fn refresh(&mut self, key: &str, stream: &[Stored]) -> Result<(), StorageError> {
+        self.put(key, project(key, stream))
+    }
+
+    /// Replaces the projection of incident `key` with `projected`, the fold of its whole
+    /// stream (`None`: nothing is left of it).
+    pub(super) fn put(
+        &mut self,
+        key: &str,
+        projected: Option<Projected>,
+    ) -> Result<(), StorageError> {
         let old: Option<Incident> = self
             .incidents
             .get(key)?
@@ -53,7 +63,7 @@ impl<'t> Projections<'t> {
         for service in old.iter().flat_map(|i| &i.services) {
             self.by_service.remove((service.as_str(), key))?;
         }
-        match project(key, stream) {
+        match projected {
             Some(new) => {
                 for service in &new.services {
                     self.by_service.insert((service.as_str(), key), ())?;

@@ -2,6 +2,7 @@
 //! between the lines of one append (stream states, pending streams, seq lists, standings),
 //! and the checks each line passes before it is sealed and stored.
 
+use super::folder::Folder;
 use super::{AppendContext, Appended, Line, correction_of};
 use crate::event::rules::{self, Standing, StreamState};
 use crate::event::{Body, Event, FieldError, Submission, TargetRef};
@@ -85,6 +86,8 @@ pub(super) struct Writer<'t> {
     /// Known services by folded name (see [`Writer::known_folded`]).
     known: Option<HashMap<String, String>>,
     pub(super) head: Head,
+    /// Folds the projections of the incidents let go of, once there are that many.
+    folder: Option<Folder>,
     /// Bytes of events stored since this writer was opened on its transaction.
     pub(super) written: usize,
 }
@@ -101,6 +104,7 @@ pub(super) struct Memory {
     named: std::collections::HashSet<String>,
     known: Option<HashMap<String, String>>,
     head: Head,
+    folder: Option<Folder>,
 }
 
 /// How many incidents' streams an append keeps in memory before folding the oldest.
@@ -122,6 +126,7 @@ impl<'t> Writer<'t> {
                     seq: 0,
                     hash: record::GENESIS,
                 },
+                folder: None,
             },
         )
     }
@@ -140,6 +145,7 @@ impl<'t> Writer<'t> {
             named,
             known,
             head,
+            folder,
         } = memory;
         Ok(Writer {
             events: txn.open_table(EVENTS)?,
@@ -157,6 +163,7 @@ impl<'t> Writer<'t> {
             named,
             known,
             head,
+            folder,
             written: 0,
         })
     }
@@ -172,6 +179,7 @@ impl<'t> Writer<'t> {
             named: self.named,
             known: self.known,
             head: self.head,
+            folder: self.folder,
         }
     }
 
@@ -513,7 +521,11 @@ impl<'t> Writer<'t> {
                 )?;
             }
             if !oldest.starts_with('@') {
-                self.projections.refresh(&oldest, &stream)?;
+                let folder = self.folder.get_or_insert_with(Folder::start);
+                folder.send(oldest, stream);
+                for (key, projected) in folder.ready() {
+                    self.projections.put(&key, projected)?;
+                }
             }
         }
         Ok(())
@@ -597,6 +609,11 @@ impl<'t> Writer<'t> {
 
     /// Writes the touched stream states and folds every pending incident, once each.
     pub(super) fn project(&mut self) -> Result<(), redb::StorageError> {
+        if let Some(mut folder) = self.folder.take() {
+            for (key, projected) in folder.wait() {
+                self.projections.put(&key, projected)?;
+            }
+        }
         for (key, seqs) in std::mem::take(&mut self.seqs) {
             self.streams.insert(
                 key.as_str(),
@@ -736,6 +753,48 @@ mod tests {
         let incident = ledger.incident("i0").unwrap().unwrap();
         assert_eq!(incident.events, 3);
         assert!(incident.resolved.is_some());
+        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+    }
+
+    /// An append that lets go of every incident twice (its first event, then its second,
+    /// more incidents apart than the writer keeps): the folds done on the folding thread,
+    /// in batches, are written in order, and the projections equal a refold of the log.
+    #[test]
+    fn incidents_let_go_of_twice_are_projected_from_their_whole_streams() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
+        let ctx = AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        };
+        let incidents = 2 * PENDING_STREAMS + 300;
+        let mut texts: Vec<String> = (0..incidents)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:00:00Z","services":["s{}"]}}"#,
+                    i % 7
+                )
+            })
+            .collect();
+        texts.extend((0..incidents).map(|i| {
+            format!(r#"{{"type":"resolved","incident":"i{i}","at":"2026-11-20T04:00:00Z"}}"#)
+        }));
+        let lines = texts.iter().enumerate().map(|(i, text)| {
+            Ok(Line {
+                number: i + 1,
+                submission: parse_line(text).unwrap(),
+            })
+        });
+        ledger.append(lines, &ctx).unwrap();
+        let all = ledger.incidents().unwrap();
+        assert_eq!(all.len(), incidents);
+        assert!(all.iter().all(|i| i.events == 2 && i.resolved.is_some()));
+        assert_eq!(
+            ledger.incidents_of("s3").unwrap().len(),
+            incidents.div_ceil(7) - 1
+        );
         assert_eq!(ledger.verify().unwrap().problems, Vec::new());
     }
 
