@@ -6,6 +6,7 @@
 //! is retried with jittered backoff until the caller's deadline.
 
 mod append;
+mod chunk;
 pub mod codec;
 mod error;
 mod lookup;
@@ -28,7 +29,7 @@ pub use verify::{Depth, Problem, Report};
 
 use open::Db;
 pub use open::{Access, NEEDS_REPAIR};
-use redb::{ReadableTable, ReadableTableMetadata};
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tables::{EVENTS, META};
@@ -105,9 +106,8 @@ impl Ledger {
 
     /// Number of stored events.
     pub fn event_count(&self) -> Result<u64, StoreError> {
-        let txn = self.db.begin_read().map_err(self.storage())?;
-        let events = txn.open_table(EVENTS).map_err(self.storage())?;
-        events.len().map_err(self.storage())
+        // Seqs are dense from 1 (`verify` checks it): the head's is the count.
+        Ok(self.head()?.seq)
     }
 
     /// Calls `each` with every stored event's encoded bytes in `seq` order, as exported, after
@@ -120,22 +120,29 @@ impl Ledger {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         let mut prev = record::GENESIS;
-        for entry in events.iter().map_err(self.storage())? {
-            let (seq, bytes) = entry.map_err(self.storage())?;
-            let (seq, bytes) = (seq.value(), bytes.value());
+        let mut failed = None;
+        chunk::from(&events, 1, |seq, bytes| {
             match record::split(bytes) {
                 Some((canonical, hash)) if record::chain(&prev, &canonical) == hash => {
                     prev = hash;
                 }
                 _ => {
-                    return Err(E::from(
+                    failed = Some(E::from(
                         self.corrupt(&format!("event {seq} does not match the hash chain")),
                     ));
+                    return Ok(std::ops::ControlFlow::Break(()));
                 }
             }
-            each(seq, bytes)?;
-        }
-        Ok(())
+            match each(seq, bytes) {
+                Ok(()) => Ok(std::ops::ControlFlow::Continue(())),
+                Err(e) => {
+                    failed = Some(e);
+                    Ok(std::ops::ControlFlow::Break(()))
+                }
+            }
+        })
+        .map_err(|e| E::from(self.storage_error(e)))?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// Calls `each` with every stored event, decoded, in `seq` order.

@@ -134,16 +134,25 @@ pub(super) fn load_events(
     seqs: &[u64],
 ) -> Result<Vec<Stored>, StorageError> {
     let mut out = Vec::with_capacity(seqs.len());
+    let mut reader = super::chunk::Reader::new(events);
     for &seq in seqs {
-        let bytes = events
+        let bytes = reader
             .get(seq)?
             .ok_or_else(|| corrupt(format!("the stream index names missing event {seq}")))?;
-        out.push(
-            Stored::decode(bytes.value())
-                .map_err(|e| corrupt(format!("event {seq} cannot be read: {e}")))?,
-        );
+        let stored = Stored::decode(bytes)
+            .map_err(|e| corrupt(format!("event {seq} cannot be read: {e}")))?;
+        if stored.seq != seq {
+            return Err(misplaced(seq, stored.seq));
+        }
+        out.push(stored);
     }
     Ok(out)
+}
+
+/// The event at `seq`'s place in the log says it is event `holds`: the chunk framing, which
+/// the hash does not cover, was changed.
+pub(super) fn misplaced(seq: u64, holds: u64) -> StorageError {
+    corrupt(format!("the log's place of seq {seq} holds event {holds}"))
 }
 
 fn corrupt(detail: String) -> StorageError {

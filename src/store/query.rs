@@ -122,10 +122,15 @@ impl Ledger {
         let txn = self.read()?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         let mut out = Vec::new();
-        for entry in events.range(range).map_err(self.storage())? {
-            let (seq, bytes) = entry.map_err(self.storage())?;
-            out.push((seq.value(), bytes.value().to_vec()));
-        }
+        let end = *range.end();
+        super::chunk::from(&events, *range.start(), |seq, bytes| {
+            if seq > end {
+                return Ok(std::ops::ControlFlow::Break(()));
+            }
+            out.push((seq, bytes.to_vec()));
+            Ok(std::ops::ControlFlow::Continue(()))
+        })
+        .map_err(self.storage())?;
         Ok(out)
     }
 

@@ -2,7 +2,9 @@
 
 use redb::TableDefinition;
 
-/// Global `seq` → stored event bytes (the encoded JSON object, hash included).
+/// The log in chunks: the seq of a chunk's first event → consecutive stored events (the
+/// encoded JSON objects, hash included), each as its length and its bytes (see
+/// [`chunk`](super::chunk)).
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 /// Event id (UUID as u128) → `seq`.
 pub const IDS: TableDefinition<u128, u64> = TableDefinition::new("ids");
@@ -31,14 +33,15 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// binary form of [`codec`](super::codec).
 pub const STREAM_STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("stream_state");
 
-/// The format version written by `init`. Format 2 keeps the projections (`incidents`,
+/// The format version written by `init`. Format 2 kept the projections (`incidents`,
 /// `stream_state`) in the binary form of [`codec`](super::codec) instead of JSON, and each
-/// stream's seqs as one list ([`STREAMS`]) instead of one entry per event; the events are the
-/// same bytes.
-pub const FORMAT: &[u8] = b"logbook-ledger-2";
+/// stream's seqs as one list ([`STREAMS`]) instead of one entry per event; format 3 keeps the
+/// log in chunks of consecutive events ([`EVENTS`]) instead of one entry per event. The
+/// events are the same bytes in all three.
+pub const FORMAT: &[u8] = b"logbook-ledger-3";
 /// Formats of earlier versions: opening one says how to move its events over (export with
 /// the version that wrote it, import with this one).
-pub const OLD_FORMATS: [&[u8]; 1] = [b"logbook-ledger-1"];
+pub const OLD_FORMATS: [&[u8]; 2] = [b"logbook-ledger-1", b"logbook-ledger-2"];
 /// Projection: incident key → its [`Incident`](crate::projection::Incident), in the binary
 /// form of [`codec`](super::codec).
 pub const INCIDENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("incidents");

@@ -54,7 +54,7 @@ pub(super) fn find(
         },
         TargetRef::Prefix(prefix) => by_prefix(ids, prefix)?,
     };
-    let Some(bytes) = events.get(seq)? else {
+    let Some(bytes) = super::chunk::get(events, seq)? else {
         return Err(match reference {
             TargetRef::Seq(_) => refused(format!("no event has seq {seq}"), Problem::NoSuchTarget),
             TargetRef::Id(_) | TargetRef::Prefix(_) => {
@@ -62,8 +62,12 @@ pub(super) fn find(
             }
         });
     };
-    Stored::decode(bytes.value())
-        .map_err(|e| Failure::Corrupt(format!("event {seq} cannot be read: {e}")))
+    let stored = Stored::decode(&bytes)
+        .map_err(|e| Failure::Corrupt(format!("event {seq} cannot be read: {e}")))?;
+    if stored.seq != seq {
+        return Err(super::projections::misplaced(seq, stored.seq).into());
+    }
+    Ok(stored)
 }
 
 /// The seq of the one event whose id starts with `prefix`.

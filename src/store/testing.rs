@@ -7,42 +7,78 @@ use std::path::Path;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// Replaces the stored bytes of event `seq` with `edit(old bytes)`.
-pub fn rewrite_event(path: &Path, seq: u64, edit: impl FnOnce(&str) -> String) -> Result<()> {
+/// Every event of the log by seq, for the helpers below to edit.
+type Log = std::collections::BTreeMap<u64, Vec<u8>>;
+
+/// Reads the whole log, lets `edit` change it, and writes it back in chunks as the ledger
+/// writes them, a new chunk wherever a seq is missing (so each event keeps the seq its
+/// place in its chunk gives it, and a removed event reads as missing, not as a shift).
+fn edit_log(path: &Path, edit: impl FnOnce(&mut Log) -> Result<()>) -> Result<()> {
     let db = Database::open(path)?;
     let txn = db.begin_write()?;
     {
         let mut events = txn.open_table(EVENTS)?;
-        let old = events.get(seq)?.ok_or("no such event")?.value().to_vec();
-        let new = edit(std::str::from_utf8(&old)?);
-        events.insert(seq, new.as_bytes())?;
+        let mut log = Log::new();
+        for entry in events.iter()? {
+            let (first, chunk) = entry?;
+            for event in super::chunk::events(first.value(), chunk.value()) {
+                let (seq, bytes) = event?;
+                log.insert(seq, bytes.to_vec());
+            }
+        }
+        edit(&mut log)?;
+        events.retain(|_, _| false)?;
+        let mut chunk: Option<(u64, Vec<u8>)> = None;
+        let mut last = 0;
+        for (seq, bytes) in &log {
+            let start_new = match &chunk {
+                None => true,
+                Some((_, held)) => *seq != last + 1 || super::chunk::full(held, bytes.len()),
+            };
+            if start_new {
+                if let Some((first, held)) = chunk.take() {
+                    events.insert(first, held.as_slice())?;
+                }
+                chunk = Some((*seq, Vec::new()));
+            }
+            if let Some((_, held)) = &mut chunk {
+                super::chunk::push(held, bytes);
+            }
+            last = *seq;
+        }
+        if let Some((first, held)) = chunk {
+            events.insert(first, held.as_slice())?;
+        }
     }
     txn.commit()?;
     Ok(())
+}
+
+/// Replaces the stored bytes of event `seq` with `edit(old bytes)`.
+pub fn rewrite_event(path: &Path, seq: u64, edit: impl FnOnce(&str) -> String) -> Result<()> {
+    edit_log(path, |log| {
+        let old = log.get_mut(&seq).ok_or("no such event")?;
+        *old = edit(std::str::from_utf8(old)?).into_bytes();
+        Ok(())
+    })
 }
 
 /// Deletes event `seq` from the log (leaving the indexes as they were).
 pub fn remove_event(path: &Path, seq: u64) -> Result<()> {
-    let db = Database::open(path)?;
-    let txn = db.begin_write()?;
-    txn.open_table(EVENTS)?.remove(seq)?;
-    txn.commit()?;
-    Ok(())
+    edit_log(path, |log| {
+        log.remove(&seq).ok_or("no such event")?;
+        Ok(())
+    })
 }
 
 /// Swaps the stored bytes of events `a` and `b`.
 pub fn swap_events(path: &Path, a: u64, b: u64) -> Result<()> {
-    let db = Database::open(path)?;
-    let txn = db.begin_write()?;
-    {
-        let mut events = txn.open_table(EVENTS)?;
-        let bytes_a = events.get(a)?.ok_or("no such event")?.value().to_vec();
-        let bytes_b = events.get(b)?.ok_or("no such event")?.value().to_vec();
-        events.insert(a, bytes_b.as_slice())?;
-        events.insert(b, bytes_a.as_slice())?;
-    }
-    txn.commit()?;
-    Ok(())
+    edit_log(path, |log| {
+        let bytes_a = log.get(&a).ok_or("no such event")?.clone();
+        let bytes_b = log.insert(b, bytes_a).ok_or("no such event")?;
+        log.insert(a, bytes_b);
+        Ok(())
+    })
 }
 
 /// Replaces the projection of incident `key` with what `edit` makes of it.

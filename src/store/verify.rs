@@ -230,9 +230,23 @@ impl Ledger {
         let mut count = 0u64;
         let mut batch = Vec::with_capacity(DECODED);
         let mut turn = 0;
-        for entry in events.iter().map_err(self.storage())? {
-            let (key, bytes) = entry.map_err(self.storage())?;
-            let seq = key.value();
+        let chunks = events.iter().map_err(self.storage())?;
+        let mut framing = Vec::new();
+        let all = chunks.flat_map(|entry| match entry {
+            Err(e) => vec![Err(self.storage_error(e))],
+            Ok((first, chunk)) => {
+                let mut out = Vec::new();
+                for event in super::chunk::events(first.value(), chunk.value()) {
+                    match event {
+                        Ok((seq, bytes)) => out.push(Ok((seq, bytes.to_vec()))),
+                        Err(detail) => framing.push(problem(Some(first.value()), detail)),
+                    }
+                }
+                out
+            }
+        });
+        for entry in all {
+            let (seq, bytes) = entry?;
             count += 1;
             if count.is_multiple_of(BATCH as u64) {
                 progress(count);
@@ -247,8 +261,7 @@ impl Ledger {
                 };
                 problems.push(problem(Some(seq), what));
             }
-            let bytes = bytes.value();
-            let Some((canonical, stored_hash)) = record::split(bytes) else {
+            let Some((canonical, stored_hash)) = record::split(&bytes) else {
                 problems.push(problem(
                     Some(seq),
                     "does not end with its hash as logbook writes it",
@@ -270,10 +283,7 @@ impl Ledger {
             if decoders.is_empty() {
                 continue;
             }
-            batch.push(Raw {
-                seq,
-                bytes: bytes.to_vec(),
-            });
+            batch.push(Raw { seq, bytes });
             if batch.len() == DECODED {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(DECODED));
                 if decoders[turn].send(full).is_err() {
@@ -287,6 +297,7 @@ impl Ledger {
         if !batch.is_empty() && !decoders.is_empty() {
             let _ = decoders[turn].send(batch);
         }
+        problems.extend(framing);
         Ok(Read {
             problems,
             count,
@@ -861,6 +872,75 @@ mod tests {
 
         set_list(&ledger, key, &bytes(&seqs));
         assert_eq!(problems(&ledger), Vec::<String>::new());
+    }
+
+    /// Replaces the `events` table's chunk stored under `first` with `chunk` under `to`.
+    fn move_chunk(ledger: &Ledger, first: u64, to: u64, edit: impl FnOnce(&mut Vec<u8>)) {
+        let txn = ledger.begin_write().unwrap();
+        {
+            let mut events = txn.open_table(EVENTS).unwrap();
+            let mut chunk = events.remove(first).unwrap().unwrap().value().to_vec();
+            edit(&mut chunk);
+            events.insert(to, chunk.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    /// The framing of the log's chunks is not hashed: a chunk stored under another seq, or
+    /// cut short, is met by verify and refused by every read by seq.
+    #[test]
+    fn damaged_chunk_framing_is_named_and_reads_refuse_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = seeded(dir.path());
+        let key = "2011-06-16-upstream-routing";
+        let whats = |ledger: &Ledger| -> Vec<String> {
+            let report = ledger.verify().unwrap();
+            report.problems.iter().map(|p| p.what.clone()).collect()
+        };
+        assert_eq!(whats(&ledger), Vec::<String>::new());
+        let first = ledger.stream(key).unwrap()[0].seq;
+        let txn = ledger.db.begin_read().unwrap();
+        let chunk_first = txn
+            .open_table(EVENTS)
+            .unwrap()
+            .range(..=first)
+            .unwrap()
+            .next_back()
+            .unwrap()
+            .unwrap()
+            .0
+            .value();
+        drop(txn);
+
+        // Stored one seq later: every event of it sits one place off.
+        move_chunk(&ledger, chunk_first, chunk_first + 1, |_| {});
+        let found = whats(&ledger);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().any(|p| p.contains("before it is missing")),
+            "{found:?}"
+        );
+        let err = ledger.stream(key).unwrap_err().to_string();
+        assert!(
+            err.contains("holds event") || err.contains("missing"),
+            "{err}"
+        );
+        move_chunk(&ledger, chunk_first + 1, chunk_first, |_| {});
+        assert_eq!(whats(&ledger), Vec::<String>::new());
+
+        // Cut short: the events after the cut are missing, and verify says why.
+        let mut whole = Vec::new();
+        move_chunk(&ledger, chunk_first, chunk_first, |c| {
+            whole.clone_from(c);
+            c.truncate(c.len() - 3);
+        });
+        let found = whats(&ledger);
+        assert!(
+            found.iter().any(|p| p.contains("cut short or misframed")),
+            "{found:?}"
+        );
+        move_chunk(&ledger, chunk_first, chunk_first, |c| c.clone_from(&whole));
+        assert_eq!(whats(&ledger), Vec::<String>::new());
     }
 
     /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);

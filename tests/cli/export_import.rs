@@ -195,20 +195,22 @@ proptest! {
 #[test]
 fn an_older_format_is_refused_with_the_way_over() {
     let env = Env::seeded();
-    logbook::store::testing::set_format(&env.ledger, b"logbook-ledger-1").unwrap();
-    for command in [
-        &["stats"][..],
-        &["verify"],
-        &["export"],
-        &["add", "note", "--incident", "x", "--text", "t"],
-    ] {
-        let run = env.run(command).code(3);
-        assert!(
-            run.stderr.contains("was written by an older logbook (format logbook-ledger-1); this logbook reads format logbook-ledger-2"),
-            "{command:?}: {run}"
-        );
-        assert!(run.stderr.contains("export > events.jsonl"), "{run}");
-        assert!(run.stderr.contains("import events.jsonl"), "{run}");
+    for old in ["logbook-ledger-1", "logbook-ledger-2"] {
+        logbook::store::testing::set_format(&env.ledger, old.as_bytes()).unwrap();
+        for command in [
+            &["stats"][..],
+            &["verify"],
+            &["export"],
+            &["add", "note", "--incident", "x", "--text", "t"],
+        ] {
+            let run = env.run(command).code(3);
+            let says = format!(
+                "was written by an older logbook (format {old}); this logbook reads format logbook-ledger-3"
+            );
+            assert!(run.stderr.contains(&says), "{command:?}: {run}");
+            assert!(run.stderr.contains("export > events.jsonl"), "{run}");
+            assert!(run.stderr.contains("import events.jsonl"), "{run}");
+        }
     }
     logbook::store::testing::set_format(&env.ledger, b"logbook-ledger-9").unwrap();
     let run = env.run(&["stats"]).code(3);

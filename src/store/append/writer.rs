@@ -88,6 +88,8 @@ pub(super) struct Writer<'t> {
     pub(super) head: Head,
     /// Folds the projections of the incidents let go of, once there are that many.
     folder: Option<Folder>,
+    /// The last chunk of the log, which this transaction's events are added to.
+    tail: Option<Tail>,
     /// Bytes of events stored since this writer was opened on its transaction.
     pub(super) written: usize,
 }
@@ -105,6 +107,17 @@ pub(super) struct Memory {
     known: Option<HashMap<String, String>>,
     head: Head,
     folder: Option<Folder>,
+    tail: Option<Tail>,
+}
+
+/// The last chunk of the log, kept in memory while an append adds to it, and written to the
+/// `events` table when it is full, before the table is read and at the end.
+struct Tail {
+    /// The seq it is stored under: its first event's.
+    first: u64,
+    bytes: Vec<u8>,
+    /// The table does not hold it as it is now.
+    unsaved: bool,
 }
 
 /// How many incidents' streams an append keeps in memory before folding the oldest.
@@ -127,6 +140,7 @@ impl<'t> Writer<'t> {
                     hash: record::GENESIS,
                 },
                 folder: None,
+                tail: None,
             },
         )
     }
@@ -146,6 +160,7 @@ impl<'t> Writer<'t> {
             known,
             head,
             folder,
+            tail,
         } = memory;
         Ok(Writer {
             events: txn.open_table(EVENTS)?,
@@ -164,6 +179,7 @@ impl<'t> Writer<'t> {
             known,
             head,
             folder,
+            tail,
             written: 0,
         })
     }
@@ -180,6 +196,7 @@ impl<'t> Writer<'t> {
             known: self.known,
             head: self.head,
             folder: self.folder,
+            tail: self.tail,
         }
     }
 
@@ -253,10 +270,11 @@ impl<'t> Writer<'t> {
 
     /// Fills in the full id of a correction's target named by seq or id prefix (DESIGN
     /// section 2), so that idempotency, the rules and the stored event see only ids.
-    fn resolve_target(&self, submission: &mut Submission) -> Result<(), WriteError> {
+    fn resolve_target(&mut self, submission: &mut Submission) -> Result<(), WriteError> {
         match submission.target.take() {
             None | Some(TargetRef::Id(_)) => Ok(()),
             Some(reference) => {
+                self.save_tail()?;
                 let target = crate::store::target::find(&self.events, &self.ids, &reference)?;
                 submission.resolve(target.id);
                 Ok(())
@@ -491,6 +509,7 @@ impl<'t> Writer<'t> {
     /// projection fold at the end. Bounded: the oldest stream is folded and dropped when full.
     fn stream(&mut self, key: &str) -> Result<&Vec<Stored>, WriteError> {
         if !self.pending.contains_key(key) {
+            self.save_tail()?;
             // This transaction's events of the stream are in `seqs`, not yet in the index.
             let stream = match self.seqs.get(key) {
                 Some(seqs) => load_events(&self.events, seqs)?,
@@ -541,7 +560,7 @@ impl<'t> Writer<'t> {
         bytes: &[u8],
         indexed: bool,
     ) -> Result<(), WriteError> {
-        self.events.insert(stored.seq, bytes)?;
+        self.add_to_tail(stored.seq, bytes)?;
         if !indexed {
             self.ids.insert(stored.id.as_u128(), stored.seq)?;
         }
@@ -609,6 +628,7 @@ impl<'t> Writer<'t> {
 
     /// Writes the touched stream states and folds every pending incident, once each.
     pub(super) fn project(&mut self) -> Result<(), redb::StorageError> {
+        self.save_tail()?;
         if let Some(mut folder) = self.folder.take() {
             for (key, projected) in folder.wait() {
                 self.projections.put(&key, projected)?;
@@ -640,18 +660,92 @@ impl<'t> Writer<'t> {
     /// Fills the corrections index from every stored event (once, for an older ledger).
     pub(super) fn fill_corrections(&mut self) -> Result<(), String> {
         let mut found = Vec::new();
-        for entry in self.events.iter().map_err(|e| e.to_string())? {
-            let (seq, bytes) = entry.map_err(|e| e.to_string())?;
-            let stored = Stored::decode(bytes.value())
-                .map_err(|e| format!("event {} cannot be read: {e}", seq.value()))?;
-            if let Some((target, kind)) = correction_of(&stored.event) {
-                found.push(((target.as_u128(), stored.seq), kind));
+        let mut failed = None;
+        crate::store::chunk::from(&self.events, 1, |seq, bytes| match Stored::decode(bytes) {
+            Ok(stored) => {
+                if let Some((target, kind)) = correction_of(&stored.event) {
+                    found.push(((target.as_u128(), stored.seq), kind));
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
             }
+            Err(e) => {
+                failed = Some(format!("event {seq} cannot be read: {e}"));
+                Ok(std::ops::ControlFlow::Break(()))
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        if let Some(failed) = failed {
+            return Err(failed);
         }
         for (key, kind) in found {
             self.corrections
                 .insert(key, kind)
                 .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Adds event `seq` (its stored `bytes`) to the last chunk of the log, writing that chunk
+    /// out and beginning the next when it is full.
+    fn add_to_tail(&mut self, seq: u64, bytes: &[u8]) -> Result<(), WriteError> {
+        let mut tail = match self.tail.take() {
+            Some(tail) => tail,
+            None => self.last_chunk(seq)?,
+        };
+        if crate::store::chunk::full(&tail.bytes, bytes.len()) {
+            if tail.unsaved {
+                self.events.insert(tail.first, tail.bytes.as_slice())?;
+            }
+            tail = Tail {
+                first: seq,
+                bytes: Vec::with_capacity(crate::store::chunk::CHUNK_BYTES),
+                unsaved: true,
+            };
+        }
+        crate::store::chunk::push(&mut tail.bytes, bytes);
+        tail.unsaved = true;
+        self.tail = Some(tail);
+        Ok(())
+    }
+
+    /// The last chunk of the log as the table holds it, to add event `next` to (an empty
+    /// one beginning at `next` when the log is empty).
+    fn last_chunk(&self, next: u64) -> Result<Tail, WriteError> {
+        let Some(entry) = self.events.last()? else {
+            return Ok(Tail {
+                first: next,
+                bytes: Vec::with_capacity(crate::store::chunk::CHUNK_BYTES),
+                unsaved: false,
+            });
+        };
+        let (first, bytes) = (entry.0.value(), entry.1.value().to_vec());
+        let mut held = 0;
+        for event in crate::store::chunk::events(first, &bytes) {
+            event.map_err(WriteError::Corrupt)?;
+            held += 1;
+        }
+        if first + held != next {
+            return Err(WriteError::Corrupt(format!(
+                "the last chunk of the log ends at seq {}, not at the head's {}",
+                first + held - 1,
+                next - 1
+            )));
+        }
+        Ok(Tail {
+            first,
+            bytes,
+            unsaved: false,
+        })
+    }
+
+    /// Writes the last chunk to the table if it holds events the table does not, so that
+    /// reads of the table see every event of this transaction.
+    fn save_tail(&mut self) -> Result<(), redb::StorageError> {
+        if let Some(tail) = &mut self.tail
+            && tail.unsaved
+        {
+            self.events.insert(tail.first, tail.bytes.as_slice())?;
+            tail.unsaved = false;
         }
         Ok(())
     }
@@ -674,16 +768,20 @@ impl<'t> Writer<'t> {
         }
     }
 
-    fn find(&self, id: Uuid) -> Result<Option<Stored>, WriteError> {
+    fn find(&mut self, id: Uuid) -> Result<Option<Stored>, WriteError> {
         let Some(seq) = self.ids.get(id.as_u128())?.map(|v| v.value()) else {
             return Ok(None);
         };
-        let bytes = self.events.get(seq)?.ok_or_else(|| {
+        self.save_tail()?;
+        let bytes = crate::store::chunk::get(&self.events, seq)?.ok_or_else(|| {
             WriteError::Corrupt(format!("the id index names missing event {seq}"))
         })?;
-        Stored::decode(bytes.value())
-            .map(Some)
-            .map_err(|e| WriteError::Corrupt(format!("event {seq} cannot be read: {e}")))
+        let stored = Stored::decode(&bytes)
+            .map_err(|e| WriteError::Corrupt(format!("event {seq} cannot be read: {e}")))?;
+        if stored.seq != seq {
+            return Err(crate::store::projections::misplaced(seq, stored.seq).into());
+        }
+        Ok(Some(stored))
     }
 
     fn state(&self, key: &str) -> Result<Option<StreamState>, WriteError> {
