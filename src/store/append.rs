@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod batch;
 mod folder;
+mod tail;
 mod writer;
 
 pub use batch::{Outcome, Request};

@@ -3,6 +3,7 @@
 //! and the checks each line passes before it is sealed and stored.
 
 use super::folder::Folder;
+use super::tail::Tail;
 use super::{AppendContext, Appended, Line, correction_of};
 use crate::event::rules::{self, Standing, StreamState};
 use crate::event::{Body, Event, FieldError, Submission, TargetRef};
@@ -108,16 +109,6 @@ pub(super) struct Memory {
     head: Head,
     folder: Option<Folder>,
     tail: Option<Tail>,
-}
-
-/// The last chunk of the log, kept in memory while an append adds to it, and written to the
-/// `events` table when it is full, before the table is read and at the end.
-struct Tail {
-    /// The seq it is stored under: its first event's.
-    first: u64,
-    bytes: Vec<u8>,
-    /// The table does not hold it as it is now.
-    unsaved: bool,
 }
 
 /// How many incidents' streams an append keeps in memory before folding the oldest.
@@ -396,95 +387,6 @@ impl<'t> Writer<'t> {
             .map(|e| e.event.into_owned()))
     }
 
-    /// A new service or vendor spelled like a known one only by case or punctuation (`Web1`
-    /// beside `web1`, `hetzner` beside `Hetzner`) is a typo that would split its figures:
-    /// refused with the known name, unless the writer said the service is new.
-    fn check_names(&mut self, event: &Event, ctx: &AppendContext) -> Result<(), WriteError> {
-        use crate::event::{folded, spelled_alike};
-        for name in event.services() {
-            let name = name.as_str();
-            if self.named.contains(name)
-                || ctx.new_services.iter().any(|n| n == name)
-                || self.service_known(name)?
-            {
-                continue;
-            }
-            let alike = self.known_folded()?.get(&folded(name)).cloned();
-            if let Some(known) = alike.filter(|k| spelled_alike(name, k)) {
-                let field = if event.service.is_some() {
-                    "service"
-                } else {
-                    "services"
-                };
-                return Err(FieldError::new(
-                    field,
-                    format!(
-                        "service `{name}` is new, but `{known}` is known: did you mean `{known}`?"
-                    ),
-                )
-                .with_problem(crate::event::Problem::NearService)
-                .into());
-            }
-        }
-        let (Body::VendorEngaged { vendor, .. } | Body::VendorResponded { vendor, .. }) =
-            &event.body
-        else {
-            return Ok(());
-        };
-        let key = event.stream().key();
-        let stream = self.stream(&key)?;
-        let near = stream.iter().find_map(|s| match &s.event.body {
-            Body::VendorEngaged { vendor: v, .. } | Body::VendorResponded { vendor: v, .. }
-                if spelled_alike(vendor, v) =>
-            {
-                Some(v.clone())
-            }
-            _ => None,
-        });
-        match near {
-            Some(known) => Err(FieldError::new(
-                "vendor",
-                format!(
-                    "`{vendor}` is spelled `{known}` elsewhere in this incident: did you mean `{known}`?"
-                ),
-            )
-            .with_problem(crate::event::Problem::NearVendor)
-            .into()),
-            None => Ok(()),
-        }
-    }
-
-    /// Whether some incident already names `service`, or it has a history of its own.
-    fn service_known(&self, service: &str) -> Result<bool, WriteError> {
-        if self.states.get(format!("@{service}").as_str())?.is_some() {
-            return Ok(true);
-        }
-        Ok(self.projections.names_service(service)?)
-    }
-
-    /// Every service the ledger knew before this transaction, keyed by its folded name: read
-    /// once, the first time a new name must be compared (names this transaction adds are in
-    /// `named`, and a new name spelled like one of those is a typo too).
-    fn known_folded(&mut self) -> Result<&HashMap<String, String>, WriteError> {
-        if self.known.is_none() {
-            let mut known = HashMap::new();
-            for service in self.projections.services()? {
-                known.insert(crate::event::folded(&service), service);
-            }
-            for entry in self.states.range("@"..="@\u{10ffff}")? {
-                let service = entry?.0.value()[1..].to_string();
-                known.insert(crate::event::folded(&service), service);
-            }
-            for service in &self.named {
-                known
-                    .entry(crate::event::folded(service))
-                    .or_insert_with(|| service.clone());
-            }
-            self.known = Some(known);
-        }
-        Ok(self.known.get_or_insert_with(HashMap::new))
-    }
-
     /// The seq of the retraction in effect that withdraws `target` in stream `key`, if any.
     fn retraction_of(&mut self, key: &str, target: Uuid) -> Result<Option<u64>, WriteError> {
         let stream = self.stream(key)?;
@@ -685,69 +587,24 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    /// Adds event `seq` (its stored `bytes`) to the last chunk of the log, writing that chunk
-    /// out and beginning the next when it is full.
+    /// Adds event `seq` (its stored `bytes`) to the last chunk of the log.
     fn add_to_tail(&mut self, seq: u64, bytes: &[u8]) -> Result<(), WriteError> {
         let mut tail = match self.tail.take() {
             Some(tail) => tail,
-            None => self.last_chunk(seq)?,
+            None => Tail::last(&self.events, seq)?,
         };
-        if crate::store::chunk::full(&tail.bytes, bytes.len()) {
-            if tail.unsaved {
-                self.events.insert(tail.first, tail.bytes.as_slice())?;
-            }
-            tail = Tail {
-                first: seq,
-                bytes: Vec::with_capacity(crate::store::chunk::CHUNK_BYTES),
-                unsaved: true,
-            };
-        }
-        crate::store::chunk::push(&mut tail.bytes, bytes);
-        tail.unsaved = true;
+        tail.add(&mut self.events, seq, bytes)?;
         self.tail = Some(tail);
         Ok(())
-    }
-
-    /// The last chunk of the log as the table holds it, to add event `next` to (an empty
-    /// one beginning at `next` when the log is empty).
-    fn last_chunk(&self, next: u64) -> Result<Tail, WriteError> {
-        let Some(entry) = self.events.last()? else {
-            return Ok(Tail {
-                first: next,
-                bytes: Vec::with_capacity(crate::store::chunk::CHUNK_BYTES),
-                unsaved: false,
-            });
-        };
-        let (first, bytes) = (entry.0.value(), entry.1.value().to_vec());
-        let mut held = 0;
-        for event in crate::store::chunk::events(first, &bytes) {
-            event.map_err(WriteError::Corrupt)?;
-            held += 1;
-        }
-        if first + held != next {
-            return Err(WriteError::Corrupt(format!(
-                "the last chunk of the log ends at seq {}, not at the head's {}",
-                first + held - 1,
-                next - 1
-            )));
-        }
-        Ok(Tail {
-            first,
-            bytes,
-            unsaved: false,
-        })
     }
 
     /// Writes the last chunk to the table if it holds events the table does not, so that
     /// reads of the table see every event of this transaction.
     fn save_tail(&mut self) -> Result<(), redb::StorageError> {
-        if let Some(tail) = &mut self.tail
-            && tail.unsaved
-        {
-            self.events.insert(tail.first, tail.bytes.as_slice())?;
-            tail.unsaved = false;
+        match &mut self.tail {
+            Some(tail) => tail.save(&mut self.events),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// A generated id no stored event has (a writer may have chosen it earlier), entered in
@@ -809,123 +666,6 @@ fn same_content(stored: &Event, new: &Event, actor_given: bool) -> bool {
     bytes(stored) == bytes(&new)
 }
 
+mod names;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::event::parse_line;
-    use crate::store::Ledger;
-
-    /// One append that touches more streams than the writer keeps: the first incident's
-    /// stream is folded and its seq list written out before its second event arrives, which
-    /// must read both back (its events, its list, its projection) and leave a sound ledger.
-    #[test]
-    fn a_stream_let_go_within_one_append_takes_its_later_events() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
-        let ctx = AppendContext {
-            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        };
-        let detected = |i: usize| {
-            format!(
-                r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:00:00Z","services":["db"]}}"#
-            )
-        };
-        let mut texts: Vec<String> = (0..PENDING_STREAMS + 10).map(detected).collect();
-        texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T04:00:00Z"}"#.into());
-        texts.push(
-            r#"{"type":"note","incident":"i0","at":"2026-11-20T05:00:00Z","text":"t"}"#.into(),
-        );
-        let lines = texts.iter().enumerate().map(|(i, text)| {
-            Ok(Line {
-                number: i + 1,
-                submission: parse_line(text).unwrap(),
-            })
-        });
-        ledger.append(lines, &ctx).unwrap();
-        let stream = ledger.stream("i0").unwrap();
-        let revisions: Vec<u64> = stream.iter().map(|s| s.revision).collect();
-        assert_eq!(revisions, [0, 1, 2]);
-        let incident = ledger.incident("i0").unwrap().unwrap();
-        assert_eq!(incident.events, 3);
-        assert!(incident.resolved.is_some());
-        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
-    }
-
-    /// An append that lets go of every incident twice (its first event, then its second,
-    /// more incidents apart than the writer keeps): the folds done on the folding thread,
-    /// in batches, are written in order, and the projections equal a refold of the log.
-    #[test]
-    fn incidents_let_go_of_twice_are_projected_from_their_whole_streams() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
-        let ctx = AppendContext {
-            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        };
-        let incidents = 2 * PENDING_STREAMS + 300;
-        let mut texts: Vec<String> = (0..incidents)
-            .map(|i| {
-                format!(
-                    r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:00:00Z","services":["s{}"]}}"#,
-                    i % 7
-                )
-            })
-            .collect();
-        texts.extend((0..incidents).map(|i| {
-            format!(r#"{{"type":"resolved","incident":"i{i}","at":"2026-11-20T04:00:00Z"}}"#)
-        }));
-        let lines = texts.iter().enumerate().map(|(i, text)| {
-            Ok(Line {
-                number: i + 1,
-                submission: parse_line(text).unwrap(),
-            })
-        });
-        ledger.append(lines, &ctx).unwrap();
-        let all = ledger.incidents().unwrap();
-        assert_eq!(all.len(), incidents);
-        assert!(all.iter().all(|i| i.events == 2 && i.resolved.is_some()));
-        assert_eq!(
-            ledger.incidents_of("s3").unwrap().len(),
-            incidents.div_ceil(7) - 1
-        );
-        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
-    }
-
-    /// A writer's id may equal the id logbook would generate later (under a fixed clock the
-    /// generator is reproducible): the generated one then moves aside, and the ledger stays
-    /// sound.
-    #[test]
-    fn a_generated_id_never_takes_a_stored_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
-        let now = crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap();
-        let ctx = AppendContext {
-            now,
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        };
-        let taken = record::new_id(now, &record::GENESIS, 1, 0);
-        let txn = ledger.begin_write().unwrap();
-        let appended = {
-            let mut w = Writer::new(&txn).unwrap();
-            // As if an earlier event already held the id the generator gives first.
-            w.ids.insert(taken.as_u128(), 99).unwrap();
-            let line = |text: &str| Line {
-                number: 1,
-                submission: parse_line(text).unwrap(),
-            };
-            let first = line(
-                r#"{"type":"detected","incident":"i","at":"2026-11-25T11:00:00Z","services":["db"]}"#,
-            );
-            w.admit(first, &ctx).ok().unwrap()
-        };
-        assert_ne!(appended.id, taken);
-        assert_eq!(appended.id, record::new_id(now, &record::GENESIS, 1, 1));
-    }
-}
+mod tests;
