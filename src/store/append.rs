@@ -118,7 +118,8 @@ impl Ledger {
     }
 
     /// Writes appends and imports larger than `bytes` of events in several transactions
-    /// (see [`Ledger::write_lines`]; all or nothing all the same). For tests, which would
+    /// (all but the last without durability; all or nothing all the same: a crash leaves the
+    /// ledger as it was, a refused line takes the earlier ones back). For tests, which would
     /// otherwise need appends of hundreds of megabytes to see it; 0 is taken as 1.
     pub fn set_segment_bytes(&mut self, bytes: usize) {
         self.segment_bytes = bytes.max(1);
