@@ -168,12 +168,14 @@ fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
 /// bytes (what it stores) and the chain hash they give after `prev`, the hash the line before
 /// it carries. Worked out where the line is read (a second thread), so the writer, which
 /// knows the real previous hash, only compares 32 bytes twice.
+/// Only [`Checked::read`] makes one, so what the writer compares was worked out from the
+/// bytes it stores.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    pub stored: Stored,
-    pub bytes: Vec<u8>,
-    pub prev: Hash,
-    pub chained: Hash,
+    stored: Stored,
+    bytes: Vec<u8>,
+    prev: Hash,
+    chained: Hash,
 }
 
 impl Checked {
@@ -192,6 +194,16 @@ impl Checked {
             prev: *prev,
             chained: h.finalize().into(),
         })
+    }
+
+    /// The event read.
+    pub fn stored(&self) -> &Stored {
+        &self.stored
+    }
+
+    /// The event, its bytes, the hash it was chained after, and the hash that gave.
+    pub fn into_parts(self) -> (Stored, Vec<u8>, Hash, Hash) {
+        (self.stored, self.bytes, self.prev, self.chained)
     }
 }
 

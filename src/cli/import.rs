@@ -38,7 +38,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
                 line: number,
                 error,
             })?;
-        prev = checked.stored.hash;
+        prev = checked.stored().hash;
         Ok((number, checked))
     });
     let count = super::write_or_shrink(&mut ledger, |ledger| Ok(ledger.import(lines)?))?;

@@ -176,16 +176,34 @@ impl Ledger {
             }
             Ok(())
         };
+        // Should taking back fail, the database is never closed (`Db::abandon`): the file
+        // stays at its last durable commit, as after a crash, and the next open repairs it.
+        let take_back = || {
+            let back =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| taken_back(segments)));
+            match back {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => {
+                    self.db.abandon();
+                    Err(e)
+                }
+                Err(_) => {
+                    self.db.abandon();
+                    Err(AppendError::Store(self.storage_error(
+                        "taking back an append written in several transactions failed",
+                    )))
+                }
+            }
+        };
         match written {
             Ok(Ok(seq)) => Ok(seq),
             Ok(Err(e)) => {
-                taken_back(segments)?;
+                take_back()?;
                 Err(e)
             }
             Err(panic) => {
-                // The panic is the report that matters; a failure to take back is a storage
-                // error the next open finds.
-                let _ = taken_back(segments);
+                // The panic is the report that matters.
+                let _ = take_back();
                 std::panic::resume_unwind(panic)
             }
         }
@@ -206,8 +224,10 @@ impl Ledger {
                 Segment::More(memory) => {
                     txn.set_durability(Durability::None)
                         .map_err(self.storage())?;
-                    txn.commit().map_err(self.storage())?;
+                    // Counted before the commit: one that fails may still have taken effect,
+                    // and taking back what was not written is harmless.
                     *segments += 1;
+                    txn.commit().map_err(self.storage())?;
                     carried = Some(*memory);
                     txn = self.begin_write()?;
                 }
@@ -394,7 +414,7 @@ mod tests {
         let stored = exported.split(|b| *b == b'\n').filter(|l| !l.is_empty());
         let stored = stored.enumerate().map(|(i, l)| {
             let checked = record::Checked::read(l, &prev).unwrap();
-            prev = checked.stored.hash;
+            prev = checked.stored().hash;
             Ok((i + 1, checked))
         });
         assert_eq!(imported.import(stored).unwrap(), 240);

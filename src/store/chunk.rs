@@ -33,7 +33,10 @@ pub fn events(first: u64, chunk: &[u8]) -> Events<'_> {
     Events {
         seq: first,
         rest: chunk,
+        // A chunk holds at least one event: an empty one is misframed (readers looking for a
+        // later seq would stop at it).
         failed: false,
+        empty: chunk.is_empty(),
     }
 }
 
@@ -42,19 +45,33 @@ pub struct Events<'c> {
     seq: u64,
     rest: &'c [u8],
     failed: bool,
+    empty: bool,
 }
 
 impl<'c> Iterator for Events<'c> {
     type Item = Result<(u64, &'c [u8]), String>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.is_empty() || self.failed {
+        if self.failed {
+            return None;
+        }
+        if self.empty {
+            self.failed = true;
+            return Some(Err(format!(
+                "the chunk of the log stored under seq {} is empty",
+                self.seq
+            )));
+        }
+        if self.rest.is_empty() {
             return None;
         }
         let framed = self.rest.split_first_chunk::<4>().and_then(|(len, rest)| {
             let len = usize::try_from(u32::from_be_bytes(*len)).ok()?;
             (len > 0 && len <= rest.len()).then(|| rest.split_at(len))
         });
+        // The seq after this one must exist too (a chunk stored under a seq near the end of
+        // the range would otherwise wrap).
+        let framed = framed.filter(|_| self.seq.checked_add(1).is_some());
         let Some((bytes, rest)) = framed else {
             self.failed = true;
             return Some(Err(format!(
@@ -183,15 +200,19 @@ mod tests {
         push(&mut chunk, b"one");
         for cut in 0..chunk.len() {
             let read: Vec<_> = events(1, &chunk[..cut]).collect();
-            if cut == 0 {
-                assert!(read.is_empty());
-            } else {
-                assert!(read.last().unwrap().is_err(), "cut at {cut}");
-            }
+            assert!(read.last().unwrap().is_err(), "cut at {cut}");
         }
-        // A zero length is not an event.
+        // A zero length is not an event, nor is an empty chunk a chunk.
         let read: Vec<_> = events(1, &[0, 0, 0, 0]).collect();
         assert!(read[0].is_err());
+        let read: Vec<_> = events(1, &[]).collect();
+        assert!(read.len() == 1 && read[0].is_err());
+        // Stored under the last seq there is: an error, not a wrap.
+        let mut two = Vec::new();
+        push(&mut two, b"a");
+        push(&mut two, b"b");
+        let read: Vec<_> = events(u64::MAX, &two).collect();
+        assert!(read.iter().any(Result::is_err));
         // Random bytes never panic.
         let mut x: u32 = 12345;
         for _ in 0..2000 {

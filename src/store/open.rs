@@ -14,9 +14,10 @@ use redb::{
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The open file: writable, or read-only for commands that only read.
+/// The open file: writable, or read-only for commands that only read. The writable database
+/// is shared so that [`Db::abandon`] can keep it from ever closing.
 pub(super) enum Db {
-    Write(Database),
+    Write(std::sync::Arc<Database>),
     Read(ReadOnlyDatabase),
 }
 
@@ -36,11 +37,24 @@ impl Db {
         }
     }
 
-    /// One step of compaction (`Ok(false)` when done, or when opened read-only).
+    /// One step of compaction (`Ok(false)` when done, when opened read-only, or abandoned).
     pub(super) fn compact(&mut self) -> Result<bool, redb::CompactionError> {
         match self {
-            Db::Write(db) => db.compact(),
+            Db::Write(db) => match std::sync::Arc::get_mut(db) {
+                Some(db) => db.compact(),
+                None => Ok(false),
+            },
             Db::Read(_) => Ok(false),
+        }
+    }
+
+    /// Keeps the database from ever being closed: redb's close would make the commits not yet
+    /// durable durable. The file is then left as a crash leaves it, at its last durable
+    /// commit, and the next open repairs it. For an append that could not take back what it
+    /// wrote without durability.
+    pub(super) fn abandon(&self) {
+        if let Db::Write(db) = self {
+            std::mem::forget(std::sync::Arc::clone(db));
         }
     }
 }
@@ -75,7 +89,7 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
         .and_then(|db| set_up(db, path));
     match made {
         Ok(db) => Ok(Ledger {
-            db: Db::Write(db),
+            db: Db::Write(std::sync::Arc::new(db)),
             path: path.to_path_buf(),
             segment_bytes: super::append::SEGMENT_BYTES,
         }),
@@ -203,7 +217,7 @@ fn open_database(path: &Path) -> Result<Database, DatabaseError> {
 
 fn open_for_writing(path: &Path) -> Result<Db, OpenFailure> {
     match guarded(|| open_database(path)) {
-        Ok(Ok(db)) => Ok(Db::Write(db)),
+        Ok(Ok(db)) => Ok(Db::Write(std::sync::Arc::new(db))),
         Ok(Err(e)) => Err(failure(path, e, true)),
         Err(panic) => Err(panic),
     }

@@ -941,6 +941,27 @@ mod tests {
         );
         move_chunk(&ledger, chunk_first, chunk_first, |c| c.clone_from(&whole));
         assert_eq!(whats(&ledger), Vec::<String>::new());
+
+        // An empty chunk among the others: readers of later seqs would stop at it.
+        let set_empty = |present: bool| {
+            let txn = ledger.begin_write().unwrap();
+            {
+                let mut events = txn.open_table(EVENTS).unwrap();
+                if present {
+                    events.insert(first + 1, &[][..]).unwrap();
+                } else {
+                    events.remove(first + 1).unwrap();
+                }
+            }
+            txn.commit().unwrap();
+        };
+        set_empty(true);
+        let found = whats(&ledger);
+        assert!(found.iter().any(|p| p.contains("is empty")), "{found:?}");
+        let later = crate::event::TargetRef::Seq(first + 2);
+        assert!(ledger.target(&later).is_err());
+        set_empty(false);
+        assert_eq!(whats(&ledger), Vec::<String>::new());
     }
 
     /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);

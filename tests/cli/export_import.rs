@@ -176,7 +176,7 @@ proptest! {
         let mut prev = logbook::store::record::GENESIS;
         let stored = text.lines().enumerate().map(|(i, l)| {
             let checked = logbook::store::record::Checked::read(l.as_bytes(), &prev).unwrap();
-            prev = checked.stored.hash;
+            prev = checked.stored().hash;
             Ok((i + 1, checked))
         });
         target.import(stored).unwrap();

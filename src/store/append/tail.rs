@@ -31,10 +31,9 @@ impl Tail {
             event.map_err(WriteError::Corrupt)?;
             held += 1;
         }
-        if first + held != next {
+        if first.checked_add(held) != Some(next) {
             return Err(WriteError::Corrupt(format!(
-                "the last chunk of the log ends at seq {}, not at the head's {}",
-                (first + held).saturating_sub(1),
+                "the last chunk of the log, stored under seq {first}, does not end at the head's seq {}",
                 next - 1
             )));
         }

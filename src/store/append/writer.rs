@@ -274,12 +274,7 @@ impl<'t> Writer<'t> {
     }
 
     pub(super) fn restore(&mut self, checked: record::Checked) -> Result<(), WriteError> {
-        let record::Checked {
-            stored,
-            bytes,
-            prev,
-            chained,
-        } = checked;
+        let (stored, bytes, prev, chained) = checked.into_parts();
         let expect = self.head.seq + 1;
         if stored.seq != expect {
             return Err(FieldError::new(
@@ -531,11 +526,8 @@ impl<'t> Writer<'t> {
     /// Writes the touched stream states and folds every pending incident, once each.
     pub(super) fn project(&mut self) -> Result<(), redb::StorageError> {
         self.save_tail()?;
-        if let Some(mut folder) = self.folder.take() {
-            for (key, projected) in folder.wait() {
-                self.projections.put(&key, projected)?;
-            }
-        }
+        self.settle_folds()?;
+        self.folder = None;
         for (key, seqs) in std::mem::take(&mut self.seqs) {
             self.streams.insert(
                 key.as_str(),
@@ -595,6 +587,17 @@ impl<'t> Writer<'t> {
         };
         tail.add(&mut self.events, seq, bytes)?;
         self.tail = Some(tail);
+        Ok(())
+    }
+
+    /// Writes every fold the folding thread has done or still owes, so that the projection
+    /// tables are as the events so far make them (before the writer reads them).
+    fn settle_folds(&mut self) -> Result<(), redb::StorageError> {
+        if let Some(folder) = &mut self.folder {
+            for (key, projected) in folder.wait() {
+                self.projections.put(&key, projected)?;
+            }
+        }
         Ok(())
     }
 

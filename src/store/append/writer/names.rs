@@ -71,7 +71,9 @@ impl Writer<'_> {
     }
 
     /// Whether some incident already names `service`, or it has a history of its own.
-    fn service_known(&self, service: &str) -> Result<bool, WriteError> {
+    fn service_known(&mut self, service: &str) -> Result<bool, WriteError> {
+        // The projections the folding thread still owes may name or drop the service.
+        self.settle_folds()?;
         if self.states.get(format!("@{service}").as_str())?.is_some() {
             return Ok(true);
         }
@@ -83,6 +85,7 @@ impl Writer<'_> {
     /// `named`, and a new name spelled like one of those is a typo too).
     fn known_folded(&mut self) -> Result<&HashMap<String, String>, WriteError> {
         if self.known.is_none() {
+            self.settle_folds()?;
             let mut known = HashMap::new();
             for service in self.projections.services()? {
                 known.insert(crate::event::folded(&service), service);

@@ -109,7 +109,12 @@ fn a_generated_id_never_takes_a_stored_one() {
         let first = line(
             r#"{"type":"detected","incident":"i","at":"2026-11-25T11:00:00Z","services":["db"]}"#,
         );
-        w.admit(first, &ctx).ok().unwrap()
+        let appended = w.admit(first, &ctx).ok().unwrap();
+        // The taken id keeps its entry, and the generated one has its own.
+        let seq_of = |id: Uuid| w.ids.get(id.as_u128()).unwrap().map(|v| v.value());
+        assert_eq!(seq_of(taken), Some(99));
+        assert_eq!(seq_of(appended.id), Some(1));
+        appended
     };
     assert_ne!(appended.id, taken);
     assert_eq!(appended.id, record::new_id(now, &record::GENESIS, 1, 1));
