@@ -168,20 +168,19 @@ impl Ledger {
         let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.write_segments(txn, &mut items, &mut step, &mut segments)
         }));
-        let taken_back = |segments: usize| -> Result<(), AppendError> {
-            if segments > 0 {
+        // Should taking back fail, the database is never closed (`Db::abandon`): the file
+        // stays at its last durable commit, as after a crash, and the next open repairs it.
+        let take_back = |segments: usize| -> Result<(), AppendError> {
+            if segments == 0 {
+                return Ok(());
+            }
+            let restored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut back = self.begin_write()?;
                 back.restore_savepoint(&savepoint).map_err(self.storage())?;
                 back.commit().map_err(self.storage())?;
-            }
-            Ok(())
-        };
-        // Should taking back fail, the database is never closed (`Db::abandon`): the file
-        // stays at its last durable commit, as after a crash, and the next open repairs it.
-        let take_back = || {
-            let back =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| taken_back(segments)));
-            match back {
+                Ok::<_, AppendError>(())
+            }));
+            match restored {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => {
                     self.db.abandon();
@@ -198,12 +197,12 @@ impl Ledger {
         match written {
             Ok(Ok(seq)) => Ok(seq),
             Ok(Err(e)) => {
-                take_back()?;
+                take_back(segments)?;
                 Err(e)
             }
             Err(panic) => {
                 // The panic is the report that matters.
-                let _ = take_back();
+                let _ = take_back(segments);
                 std::panic::resume_unwind(panic)
             }
         }
@@ -259,7 +258,7 @@ impl Ledger {
             }
         }
         self.finish(&mut w)?;
-        Ok(Segment::Done(w.head.seq))
+        Ok(Segment::Done(w.m.head.seq))
     }
 
     /// The writer of an append's first transaction, at the ledger's head.
@@ -279,7 +278,7 @@ impl Ledger {
                 })
             })?;
         }
-        w.head = match w.meta.get("head").map_err(self.storage())? {
+        w.m.head = match w.meta.get("head").map_err(self.storage())? {
             Some(bytes) => decode_head(bytes.value())
                 .ok_or_else(|| self.storage_error("the head record is malformed"))?,
             None => Head {
@@ -294,7 +293,7 @@ impl Ledger {
     fn finish(&self, w: &mut Writer<'_>) -> Result<(), AppendError> {
         w.project().map_err(self.storage())?;
         w.meta
-            .insert("head", encode_head(&w.head).as_slice())
+            .insert("head", encode_head(&w.m.head).as_slice())
             .map_err(self.storage())?;
         Ok(())
     }
@@ -324,166 +323,4 @@ pub(super) fn correction_of(event: &Event) -> Option<(Uuid, u8)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::event::parse_line;
-
-    fn ctx() -> AppendContext {
-        AppendContext {
-            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        }
-    }
-
-    /// 60 incidents of four events each, interleaved so that streams go on across the
-    /// transactions of a segmented append, and amendments of events written in earlier ones.
-    fn texts() -> Vec<String> {
-        let mut texts = Vec::new();
-        for round in 0..4 {
-            for i in 0..60 {
-                texts.push(match round {
-                    0 => format!(
-                        r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:{:02}:00Z","services":["db","web"]}}"#,
-                        i % 60
-                    ),
-                    1 => format!(
-                        r#"{{"type":"acknowledged","incident":"i{i}","at":"2026-11-20T05:{:02}:00Z"}}"#,
-                        i % 60
-                    ),
-                    2 => format!(
-                        r#"{{"type":"amended","incident":"i{i}","at":"2026-11-20T06:{:02}:00Z","target":{},"set":{{"at":"2026-11-20T04:{:02}:00Z"}},"reason":"clock"}}"#,
-                        i % 60,
-                        61 + i,
-                        i % 60
-                    ),
-                    _ => format!(
-                        r#"{{"type":"resolved","incident":"i{i}","at":"2026-11-20T07:{:02}:00Z"}}"#,
-                        i % 60
-                    ),
-                });
-            }
-        }
-        texts
-    }
-
-    fn lines(texts: &[String]) -> impl Iterator<Item = Result<Line, AppendError>> + '_ {
-        texts.iter().enumerate().map(|(i, text)| {
-            Ok(Line {
-                number: i + 1,
-                submission: parse_line(text).unwrap(),
-            })
-        })
-    }
-
-    fn export(ledger: &Ledger) -> Vec<u8> {
-        let mut out = Vec::new();
-        ledger
-            .for_each_raw::<StoreError>(|_, bytes| {
-                out.extend_from_slice(bytes);
-                out.push(b'\n');
-                Ok(())
-            })
-            .unwrap();
-        out
-    }
-
-    /// An append written in many transactions leaves exactly the ledger one transaction
-    /// would: the same bytes, the same projections, a sound ledger.
-    #[test]
-    fn an_append_in_several_transactions_is_the_append_in_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let texts = texts();
-        let whole = Ledger::create(&dir.path().join("whole.redb")).unwrap();
-        whole.append(lines(&texts), &ctx()).unwrap();
-        let mut split = Ledger::create(&dir.path().join("split.redb")).unwrap();
-        // 2 KiB: a transaction every five or six events.
-        split.set_segment_bytes(2048);
-        split.append(lines(&texts), &ctx()).unwrap();
-        assert_eq!(split.event_count().unwrap(), 240);
-        assert_eq!(export(&split), export(&whole));
-        assert_eq!(split.incidents().unwrap(), whole.incidents().unwrap());
-        assert_eq!(split.verify().unwrap().problems, Vec::new());
-
-        // And so does an import of the export.
-        let exported = export(&whole);
-        let mut imported = Ledger::create(&dir.path().join("imported.redb")).unwrap();
-        imported.set_segment_bytes(2048);
-        let mut prev = record::GENESIS;
-        let stored = exported.split(|b| *b == b'\n').filter(|l| !l.is_empty());
-        let stored = stored.enumerate().map(|(i, l)| {
-            let checked = record::Checked::read(l, &prev).unwrap();
-            prev = checked.stored().hash;
-            Ok((i + 1, checked))
-        });
-        assert_eq!(imported.import(stored).unwrap(), 240);
-        assert_eq!(export(&imported), exported);
-        assert_eq!(imported.verify().unwrap().problems, Vec::new());
-    }
-
-    /// A refused line after several transactions were committed takes them all back: the
-    /// ledger is as it was, also once it is closed and opened again, and the next append
-    /// goes on from the old head.
-    #[test]
-    fn a_refused_line_after_several_transactions_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l.redb");
-        let mut ledger = Ledger::create(&path).unwrap();
-        ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
-        let before = export(&ledger);
-        ledger.set_segment_bytes(2048);
-        let mut texts = texts();
-        // Resolved twice: a rule refuses it.
-        texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
-        let texts: Vec<String> = texts.into_iter().skip(10).collect();
-        let refused = ledger.append(lines(&texts), &ctx());
-        match refused {
-            Err(AppendError::Rejected { line, .. }) => assert_eq!(line, texts.len()),
-            other => panic!("expected a refused line, got {other:?}"),
-        }
-        assert_eq!(export(&ledger), before);
-        drop(ledger);
-        let ledger = Ledger::open(
-            &path,
-            std::time::Duration::ZERO,
-            crate::store::open::Access::Write,
-        )
-        .unwrap();
-        assert_eq!(export(&ledger), before);
-        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
-        let next = ledger.append(lines(&texts[..1]), &ctx()).unwrap();
-        assert_eq!(next[0].seq, 11);
-    }
-
-    /// A panic (a bug) in the middle of a segmented append takes back what was committed
-    /// before it, so that closing the ledger does not make half an append durable.
-    #[test]
-    fn a_panic_after_several_transactions_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l.redb");
-        let mut ledger = Ledger::create(&path).unwrap();
-        ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
-        let before = export(&ledger);
-        ledger.set_segment_bytes(2048);
-        let texts: Vec<String> = texts().into_iter().skip(10).collect();
-        let panicking = lines(&texts).enumerate().map(|(i, line)| {
-            assert!(i < 100, "a bug in the middle of an append");
-            line
-        });
-        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ledger.append(panicking, &ctx())
-        }));
-        assert!(caught.is_err());
-        assert_eq!(export(&ledger), before);
-        drop(ledger);
-        let ledger = Ledger::open(
-            &path,
-            std::time::Duration::ZERO,
-            crate::store::open::Access::Write,
-        )
-        .unwrap();
-        assert_eq!(export(&ledger), before);
-        assert_eq!(ledger.verify().unwrap().problems, Vec::new());
-    }
-}
+mod tests;

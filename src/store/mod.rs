@@ -50,8 +50,8 @@ pub struct Ledger {
     segment_bytes: usize,
 }
 
-/// The last event of the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The last event of the chain (the default: seq 0 and the genesis hash, an empty ledger's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Head {
     pub seq: u64,
     pub hash: Hash,

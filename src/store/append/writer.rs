@@ -67,13 +67,24 @@ pub(super) struct Writer<'t> {
     events: Table<'t, u64, &'static [u8]>,
     ids: Table<'t, u128, u64>,
     streams: Table<'t, &'static str, &'static [u8]>,
-    /// The whole seq list of the streams this transaction appends to (written to `streams`
-    /// when the stream leaves `pending`, or at the end: one value per stream).
-    seqs: HashMap<String, Vec<u64>>,
     corrections: Table<'t, (u128, u64), u8>,
     states: Table<'t, &'static str, &'static [u8]>,
     pub(super) meta: Table<'t, &'static str, &'static [u8]>,
     projections: Projections<'t>,
+    /// Everything else the writer keeps between lines.
+    pub(super) m: Memory,
+    /// Bytes of events stored since this writer was opened on its transaction.
+    pub(super) written: usize,
+}
+
+/// What a writer keeps in memory between the lines of one append, carried from one
+/// transaction to the next when a large append is written in several (see
+/// [`Ledger::write_lines`](crate::store::Ledger)): everything but the table handles.
+#[derive(Default)]
+pub(super) struct Memory {
+    /// The whole seq list of the streams this transaction appends to (written to `streams`
+    /// when the stream leaves `pending`, or at the end: one value per stream).
+    seqs: HashMap<String, Vec<u64>>,
     /// Stream states touched by this transaction (written to `states` at the end).
     touched: HashMap<String, StreamState>,
     /// Incidents whose projection must be folded again, with their whole stream in memory so
@@ -91,24 +102,6 @@ pub(super) struct Writer<'t> {
     folder: Option<Folder>,
     /// The last chunk of the log, which this transaction's events are added to.
     tail: Option<Tail>,
-    /// Bytes of events stored since this writer was opened on its transaction.
-    pub(super) written: usize,
-}
-
-/// What a writer keeps in memory between the lines of one append, carried from one
-/// transaction to the next when a large append is written in several (see
-/// [`Ledger::write_lines`](crate::store::Ledger)): everything but the table handles.
-pub(super) struct Memory {
-    seqs: HashMap<String, Vec<u64>>,
-    touched: HashMap<String, StreamState>,
-    pending: HashMap<String, Vec<Stored>>,
-    pending_order: VecDeque<String>,
-    standings: HashMap<String, Option<Standing>>,
-    named: std::collections::HashSet<String>,
-    known: Option<HashMap<String, String>>,
-    head: Head,
-    folder: Option<Folder>,
-    tail: Option<Tail>,
 }
 
 /// How many incidents' streams an append keeps in memory before folding the oldest.
@@ -116,79 +109,30 @@ const PENDING_STREAMS: usize = 4096;
 
 impl<'t> Writer<'t> {
     pub(super) fn new(txn: &'t WriteTransaction) -> Result<Writer<'t>, redb::TableError> {
-        Writer::resume(
-            txn,
-            Memory {
-                seqs: HashMap::new(),
-                touched: HashMap::new(),
-                pending: HashMap::new(),
-                pending_order: VecDeque::new(),
-                standings: HashMap::new(),
-                named: std::collections::HashSet::new(),
-                known: None,
-                head: Head {
-                    seq: 0,
-                    hash: record::GENESIS,
-                },
-                folder: None,
-                tail: None,
-            },
-        )
+        Writer::resume(txn, Memory::default())
     }
 
     /// A writer on `txn` that goes on from where an earlier one left off.
     pub(super) fn resume(
         txn: &'t WriteTransaction,
-        memory: Memory,
+        m: Memory,
     ) -> Result<Writer<'t>, redb::TableError> {
-        let Memory {
-            seqs,
-            touched,
-            pending,
-            pending_order,
-            standings,
-            named,
-            known,
-            head,
-            folder,
-            tail,
-        } = memory;
         Ok(Writer {
             events: txn.open_table(EVENTS)?,
             ids: txn.open_table(IDS)?,
             streams: txn.open_table(STREAMS)?,
-            seqs,
             corrections: txn.open_table(CORRECTIONS)?,
             states: txn.open_table(STREAM_STATE)?,
             meta: txn.open_table(META)?,
             projections: Projections::open(txn)?,
-            touched,
-            pending,
-            pending_order,
-            standings,
-            named,
-            known,
-            head,
-            folder,
-            tail,
+            m,
             written: 0,
         })
     }
 
     /// Lets go of the transaction, keeping what the next writer needs.
     pub(super) fn suspend(self) -> Memory {
-        Memory {
-            seqs: self.seqs,
-            touched: self.touched,
-            pending: self.pending,
-            pending_order: self.pending_order,
-            standings: self.standings,
-            named: self.named,
-            known: self.known,
-            head: self.head,
-            folder: self.folder,
-            tail: self.tail,
-        }
+        self.m
     }
 
     pub(super) fn admit(
@@ -227,7 +171,7 @@ impl<'t> Writer<'t> {
         }
         let key = event.stream().key();
         let state = self.state(&key)?;
-        if state.is_none() && !self.pending.contains_key(&key) {
+        if state.is_none() && !self.m.pending.contains_key(&key) {
             // A stream without a state has no events yet: nothing to read back.
             self.hold(&key, Vec::new())?;
         }
@@ -247,13 +191,13 @@ impl<'t> Writer<'t> {
         }
         let amended = self.check(state.as_ref(), &event, ctx.now, ctx.force)?;
         self.check_names(amended.as_ref().unwrap_or(&event), ctx)?;
-        let seq = self.head.seq + 1;
+        let seq = self.m.head.seq + 1;
         let revision = state.as_ref().map_or(0, |s| s.revision + 1);
         let (id, indexed) = match id {
             Some(id) => (id, false),
             None => (self.fresh_id(ctx.now, seq)?, true),
         };
-        let (stored, bytes) = Stored::seal(seq, id, revision, ctx.now, event, &self.head.hash);
+        let (stored, bytes) = Stored::seal(seq, id, revision, ctx.now, event, &self.m.head.hash);
         let appended = Appended::of(&stored, false);
         self.put(key, state, stored, &bytes, indexed)?;
         Ok(appended)
@@ -275,7 +219,7 @@ impl<'t> Writer<'t> {
 
     pub(super) fn restore(&mut self, checked: record::Checked) -> Result<(), WriteError> {
         let (stored, bytes, prev, chained) = checked.into_parts();
-        let expect = self.head.seq + 1;
+        let expect = self.m.head.seq + 1;
         if stored.seq != expect {
             return Err(FieldError::new(
                 "seq",
@@ -303,7 +247,7 @@ impl<'t> Writer<'t> {
             )
             .into());
         }
-        if prev != self.head.hash || chained != stored.hash {
+        if prev != self.m.head.hash || chained != stored.hash {
             return Err(FieldError::new(
                 "hash",
                 "does not match the chain: the export was changed after it was written",
@@ -393,51 +337,51 @@ impl<'t> Writer<'t> {
     /// The standing of incident `key` from the fold of its effective events, as every report
     /// reads it; kept between events of one append while they cannot change it.
     fn standing(&mut self, key: &str) -> Result<Option<Standing>, WriteError> {
-        if let Some(standing) = self.standings.get(key) {
+        if let Some(standing) = self.m.standings.get(key) {
             return Ok(standing.clone());
         }
         let stream = self.stream(key)?;
         let standing = incident::fold(key, stream).map(|i| i.standing());
-        self.standings.insert(key.to_string(), standing.clone());
+        self.m.standings.insert(key.to_string(), standing.clone());
         Ok(standing)
     }
 
     /// The events of stream `key` so far (this transaction's included), kept in memory for the
     /// projection fold at the end. Bounded: the oldest stream is folded and dropped when full.
     fn stream(&mut self, key: &str) -> Result<&Vec<Stored>, WriteError> {
-        if !self.pending.contains_key(key) {
+        if !self.m.pending.contains_key(key) {
             self.save_tail()?;
             // This transaction's events of the stream are in `seqs`, not yet in the index.
-            let stream = match self.seqs.get(key) {
+            let stream = match self.m.seqs.get(key) {
                 Some(seqs) => load_events(&self.events, seqs)?,
                 None => load_stream(&self.streams, &self.events, key)?,
             };
             self.hold(key, stream)?;
         }
-        Ok(&self.pending[key])
+        Ok(&self.m.pending[key])
     }
 
     /// Keeps `stream` as the events of stream `key` so far, folding and dropping the oldest
     /// kept stream when there are too many.
     fn hold(&mut self, key: &str, stream: Vec<Stored>) -> Result<(), WriteError> {
-        self.pending.insert(key.to_string(), stream);
-        self.pending_order.push_back(key.to_string());
-        if self.pending_order.len() > PENDING_STREAMS
-            && let Some(oldest) = self.pending_order.pop_front()
+        self.m.pending.insert(key.to_string(), stream);
+        self.m.pending_order.push_back(key.to_string());
+        if self.m.pending_order.len() > PENDING_STREAMS
+            && let Some(oldest) = self.m.pending_order.pop_front()
             && oldest != key
-            && let Some(stream) = self.pending.remove(&oldest)
+            && let Some(stream) = self.m.pending.remove(&oldest)
         {
-            self.standings.remove(&oldest);
+            self.m.standings.remove(&oldest);
             // Its seq list goes to the index now, so that memory stays bounded however many
             // streams one append touches; a later event of it reads the list back.
-            if let Some(seqs) = self.seqs.remove(&oldest) {
+            if let Some(seqs) = self.m.seqs.remove(&oldest) {
                 self.streams.insert(
                     oldest.as_str(),
                     crate::store::tables::seqs_value(&seqs).as_slice(),
                 )?;
             }
             if !oldest.starts_with('@') {
-                let folder = self.folder.get_or_insert_with(Folder::start);
+                let folder = self.m.folder.get_or_insert_with(Folder::start);
                 folder.send(oldest, stream);
                 for (key, projected) in folder.ready() {
                     self.projections.put(&key, projected)?;
@@ -462,7 +406,7 @@ impl<'t> Writer<'t> {
             self.ids.insert(stored.id.as_u128(), stored.seq)?;
         }
         self.written += bytes.len();
-        match self.seqs.get_mut(&key) {
+        match self.m.seqs.get_mut(&key) {
             Some(seqs) => seqs.push(stored.seq),
             None => {
                 // A stream without a state is new: it has no list yet.
@@ -471,10 +415,10 @@ impl<'t> Writer<'t> {
                     None => Vec::new(),
                 };
                 seqs.push(stored.seq);
-                self.seqs.insert(key.clone(), seqs);
+                self.m.seqs.insert(key.clone(), seqs);
             }
         }
-        self.head = Head {
+        self.m.head = Head {
             seq: stored.seq,
             hash: stored.hash,
         };
@@ -483,10 +427,10 @@ impl<'t> Writer<'t> {
                 .insert((target.as_u128(), stored.seq), kind)?;
         }
         let state = rules::apply(state, &stored.event, stored.revision);
-        self.touched.insert(key.clone(), state);
+        self.m.touched.insert(key.clone(), state);
         for service in stored.event.services() {
-            if self.named.insert(service.to_string())
-                && let Some(known) = &mut self.known
+            if self.m.named.insert(service.to_string())
+                && let Some(known) = &mut self.m.known
             {
                 known
                     .entry(crate::event::folded(service.as_str()))
@@ -495,7 +439,7 @@ impl<'t> Writer<'t> {
         }
         // The standing stays right while an event can change neither when the incident opened
         // nor whether it is closed.
-        let keeps_standing = match self.standings.get(&key) {
+        let keeps_standing = match self.m.standings.get(&key) {
             Some(Some(standing)) => {
                 stored.event.event_type().keeps_standing()
                     && stored.event.at.compare(&standing.opened).is_gt()
@@ -503,11 +447,11 @@ impl<'t> Writer<'t> {
             Some(None) | None => false,
         };
         if !keeps_standing {
-            self.standings.remove(&key);
+            self.m.standings.remove(&key);
         }
         if stored.event.incident.is_none() {
             // A service stream is kept only once a correction rule asked for it.
-            if let Some(stream) = self.pending.get_mut(&key) {
+            if let Some(stream) = self.m.pending.get_mut(&key) {
                 stream.push(stored);
             }
             return Ok(());
@@ -516,7 +460,7 @@ impl<'t> Writer<'t> {
         let seq = stored.seq;
         let stream = self.stream(&key)?;
         if stream.last().is_none_or(|s| s.seq != seq)
-            && let Some(stream) = self.pending.get_mut(&key)
+            && let Some(stream) = self.m.pending.get_mut(&key)
         {
             stream.push(stored);
         }
@@ -527,22 +471,22 @@ impl<'t> Writer<'t> {
     pub(super) fn project(&mut self) -> Result<(), redb::StorageError> {
         self.save_tail()?;
         self.settle_folds()?;
-        self.folder = None;
-        for (key, seqs) in std::mem::take(&mut self.seqs) {
+        self.m.folder = None;
+        for (key, seqs) in std::mem::take(&mut self.m.seqs) {
             self.streams.insert(
                 key.as_str(),
                 crate::store::tables::seqs_value(&seqs).as_slice(),
             )?;
         }
-        for (key, state) in std::mem::take(&mut self.touched) {
+        for (key, state) in std::mem::take(&mut self.m.touched) {
             self.states.insert(
                 key.as_str(),
                 crate::store::codec::encode_state(&state).as_slice(),
             )?;
         }
-        for key in std::mem::take(&mut self.pending_order) {
+        for key in std::mem::take(&mut self.m.pending_order) {
             // Service streams are kept for the correction rules only; they have no projection.
-            if let Some(stream) = self.pending.remove(&key)
+            if let Some(stream) = self.m.pending.remove(&key)
                 && !key.starts_with('@')
             {
                 self.projections.refresh(&key, &stream)?;
@@ -581,19 +525,19 @@ impl<'t> Writer<'t> {
 
     /// Adds event `seq` (its stored `bytes`) to the last chunk of the log.
     fn add_to_tail(&mut self, seq: u64, bytes: &[u8]) -> Result<(), WriteError> {
-        let mut tail = match self.tail.take() {
+        let mut tail = match self.m.tail.take() {
             Some(tail) => tail,
             None => Tail::last(&self.events, seq)?,
         };
         tail.add(&mut self.events, seq, bytes)?;
-        self.tail = Some(tail);
+        self.m.tail = Some(tail);
         Ok(())
     }
 
     /// Writes every fold the folding thread has done or still owes, so that the projection
     /// tables are as the events so far make them (before the writer reads them).
     fn settle_folds(&mut self) -> Result<(), redb::StorageError> {
-        if let Some(folder) = &mut self.folder {
+        if let Some(folder) = &mut self.m.folder {
             for (key, projected) in folder.wait() {
                 self.projections.put(&key, projected)?;
             }
@@ -604,7 +548,7 @@ impl<'t> Writer<'t> {
     /// Writes the last chunk to the table if it holds events the table does not, so that
     /// reads of the table see every event of this transaction.
     fn save_tail(&mut self) -> Result<(), redb::StorageError> {
-        match &mut self.tail {
+        match &mut self.m.tail {
             Some(tail) => tail.save(&mut self.events),
             None => Ok(()),
         }
@@ -616,7 +560,7 @@ impl<'t> Writer<'t> {
     fn fresh_id(&mut self, now: OffsetDateTime, seq: u64) -> Result<Uuid, WriteError> {
         let mut attempt = 0;
         loop {
-            let id = record::new_id(now, &self.head.hash, seq, attempt);
+            let id = record::new_id(now, &self.m.head.hash, seq, attempt);
             let taken = self.ids.insert(id.as_u128(), seq)?.map(|old| old.value());
             match taken {
                 None => return Ok(id),
@@ -645,7 +589,7 @@ impl<'t> Writer<'t> {
     }
 
     fn state(&self, key: &str) -> Result<Option<StreamState>, WriteError> {
-        if let Some(state) = self.touched.get(key) {
+        if let Some(state) = self.m.touched.get(key) {
             return Ok(Some(state.clone()));
         }
         let Some(bytes) = self.states.get(key)? else {

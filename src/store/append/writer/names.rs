@@ -19,7 +19,7 @@ impl Writer<'_> {
         use crate::event::{folded, spelled_alike};
         for name in event.services() {
             let name = name.as_str();
-            if self.named.contains(name)
+            if self.m.named.contains(name)
                 || ctx.new_services.iter().any(|n| n == name)
                 || self.service_known(name)?
             {
@@ -84,7 +84,7 @@ impl Writer<'_> {
     /// once, the first time a new name must be compared (names this transaction adds are in
     /// `named`, and a new name spelled like one of those is a typo too).
     fn known_folded(&mut self) -> Result<&HashMap<String, String>, WriteError> {
-        if self.known.is_none() {
+        if self.m.known.is_none() {
             self.settle_folds()?;
             let mut known = HashMap::new();
             for service in self.projections.services()? {
@@ -94,13 +94,13 @@ impl Writer<'_> {
                 let service = entry?.0.value()[1..].to_string();
                 known.insert(crate::event::folded(&service), service);
             }
-            for service in &self.named {
+            for service in &self.m.named {
                 known
                     .entry(crate::event::folded(service))
                     .or_insert_with(|| service.clone());
             }
-            self.known = Some(known);
+            self.m.known = Some(known);
         }
-        Ok(self.known.get_or_insert_with(HashMap::new))
+        Ok(self.m.known.get_or_insert_with(HashMap::new))
     }
 }
