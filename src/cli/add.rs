@@ -136,23 +136,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let format = ctx.formats(&[Format::Text, Format::Json])?;
     let object = to_object(&args, ctx)?;
     let submission = parse_input(object).map_err(|e| flag_error(&e, &args.kind))?;
-    let mut ledger = ctx.open_write()?;
-    let appended = super::write_or_shrink(&mut ledger, |ledger| {
-        ledger
-            .append(
-                [Ok(Line {
-                    number: 1,
-                    submission,
-                })],
-                &ctx.append_context(args.force, &args.new_service),
-            )
-            .map_err(|e| match e {
-                logbook::store::AppendError::Rejected { error, .. } => {
-                    flag_error(&error, &args.kind)
-                }
-                other => other.into(),
-            })
-    })?;
+    // The ledger is closed before the receipt says anything: the event is durable then, with
+    // one sync fewer than committing durably and closing after.
+    let appended = ctx
+        .open_write()?
+        .append_and_close(
+            [Ok(Line {
+                number: 1,
+                submission,
+            })],
+            &ctx.append_context(args.force, &args.new_service),
+        )
+        .map_err(|e| match e {
+            logbook::store::AppendError::Rejected { error, .. } => flag_error(&error, &args.kind),
+            other => other.into(),
+        })?;
     super::append::receipts(&appended, format, out)
 }
 

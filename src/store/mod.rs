@@ -48,6 +48,9 @@ pub struct Ledger {
     path: PathBuf,
     /// Bytes of events per transaction of a large append (see [`Ledger::set_segment_bytes`]).
     segment_bytes: usize,
+    /// The last commit of an append may skip its sync: the caller closes the ledger before it
+    /// acknowledges anything (see [`Ledger::append_and_close`]).
+    durable_at_close: bool,
 }
 
 /// The last event of the chain (the default: seq 0 and the genesis hash, an empty ledger's).
@@ -155,6 +158,13 @@ impl Ledger {
                 .map_err(|e| E::from(self.corrupt(&format!("event {seq} cannot be read: {e}"))))?;
             each(stored)
         })
+    }
+
+    /// Closes the file, reporting what closing it met (dropping a ledger closes it too, but
+    /// says nothing of a failure).
+    pub fn close(self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.db.close().map_err(|e| open::storage(&path, e))
     }
 
     /// Gives back the space a large append leaves in free and half-full pages (redb

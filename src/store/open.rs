@@ -48,6 +48,17 @@ impl Db {
         }
     }
 
+    /// Closes the database, returning what redb's close reports (dropping it ignores that).
+    pub(super) fn close(self) -> Result<(), String> {
+        match self {
+            Db::Write(db) => match std::sync::Arc::try_unwrap(db) {
+                Ok(db) => db.close().map_err(|e| e.to_string()),
+                Err(_) => Err("the ledger was abandoned after a failed write".into()),
+            },
+            Db::Read(db) => db.close().map_err(|e| e.to_string()),
+        }
+    }
+
     /// Keeps the database from ever being closed: redb's close would make the commits not yet
     /// durable durable. The file is then left as a crash leaves it, at its last durable
     /// commit, and the next open repairs it. For an append that could not take back what it
@@ -92,6 +103,7 @@ pub fn create(path: &Path) -> Result<Ledger, StoreError> {
             db: Db::Write(std::sync::Arc::new(db)),
             path: path.to_path_buf(),
             segment_bytes: super::append::SEGMENT_BYTES,
+            durable_at_close: false,
         }),
         Err(e) => {
             let _ = std::fs::remove_file(path);
@@ -158,6 +170,7 @@ pub fn open(path: &Path, wait: Duration, access: Access) -> Result<Ledger, Store
         db,
         path: path.to_path_buf(),
         segment_bytes: super::append::SEGMENT_BYTES,
+        durable_at_close: false,
     })
 }
 

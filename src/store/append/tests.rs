@@ -161,3 +161,22 @@ fn a_panic_after_several_transactions_writes_nothing() {
     assert_eq!(export(&ledger), before);
     assert_eq!(ledger.verify().unwrap().problems, Vec::new());
 }
+
+/// An append that leaves its durability to the close: the events are there after it, and the
+/// file was closed cleanly (a read-only open, which refuses a file that needs a repair, reads
+/// it).
+#[test]
+fn an_append_made_durable_by_the_close_is_there_and_the_file_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.redb");
+    Ledger::create(&path).unwrap();
+    let texts = texts();
+    let open = |access| Ledger::open(&path, std::time::Duration::ZERO, access).unwrap();
+    let appended = open(crate::store::open::Access::Write)
+        .append_and_close(lines(&texts[..3]), &ctx())
+        .unwrap();
+    assert_eq!(appended.len(), 3);
+    let reader = open(crate::store::open::Access::Read);
+    assert_eq!(reader.event_count().unwrap(), 3);
+    assert_eq!(reader.verify().unwrap().problems, Vec::new());
+}
