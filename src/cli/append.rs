@@ -51,6 +51,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let input = input::open(args.file.as_deref(), MAX_LINE_BYTES)?;
     let mut ledger = ctx.open_write()?;
     ledger.ensure_space(input.bytes(args.file.as_deref()))?;
+    // The close below makes the append durable (one sync fewer than a durable commit and a
+    // close), before any receipt says it is stored.
+    ledger.leave_durability_to_close();
     let mut lines = input::parsed(input, |number, text| {
         let submission = parse_line(text).map_err(|error| AppendError::Rejected {
             line: number,
@@ -67,11 +70,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
         // every malformed line (up to a limit), not just the first.
         appended.map_err(|e| with_later_bad_lines(e.into(), lines.by_ref()))
     })?;
-    // The events are committed: say so before tidying the file, which may fail harmlessly.
+    ledger.close()?;
+    // The events are durable: say so before tidying the file, which may fail harmlessly (and
+    // is left for later if another writer took the file meanwhile).
     print(&receipts, &tally, format, args.quiet, out)
         .and_then(|()| out.flush())
         .map_err(|e| stored_anyway(e, &tally))?;
-    if tally.new >= super::COMPACT_AFTER as u64 {
+    if tally.new >= super::COMPACT_AFTER as u64
+        && let Ok(mut ledger) = logbook::store::Ledger::open(
+            &ctx.ledger_path()?,
+            std::time::Duration::ZERO,
+            logbook::store::Access::Write,
+        )
+    {
         super::compact(&mut ledger);
     }
     Ok(())

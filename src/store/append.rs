@@ -111,10 +111,18 @@ impl Ledger {
         lines: impl IntoIterator<Item = Result<Line, AppendError>>,
         ctx: &AppendContext,
     ) -> Result<Vec<Appended>, AppendError> {
-        self.durable_at_close = true;
+        self.leave_durability_to_close();
         let appended = self.append(lines, ctx)?;
         self.close()?;
         Ok(appended)
+    }
+
+    /// From now on an append's last commit does not wait for the disk: the caller promises
+    /// to [`Ledger::close`] the ledger, which makes it durable, before it acknowledges
+    /// anything (see [`Ledger::append_and_close`]). Dropping the ledger closes it too, but
+    /// says nothing if that fails.
+    pub fn leave_durability_to_close(&mut self) {
+        self.durable_at_close = true;
     }
 
     /// Restores exported events into this (empty) ledger, checking seqs, the rules and the chain.
