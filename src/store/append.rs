@@ -352,3 +352,33 @@ pub(super) fn correction_of(event: &Event) -> Option<(Uuid, u8)> {
 
 #[cfg(test)]
 mod tests;
+
+/// What the store's tests append with: a fixed clock and actor, and lines numbered from 1.
+#[cfg(test)]
+pub(crate) mod for_tests {
+    use super::{AppendContext, AppendError, Line};
+
+    /// Written at 2026-11-25T12:00:00Z by `t`.
+    pub(crate) fn context() -> AppendContext {
+        AppendContext {
+            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
+            actor: "t".into(),
+            force: false,
+            new_services: Vec::new(),
+        }
+    }
+
+    /// `texts` as the lines of one append (each must parse).
+    pub(crate) fn lines<T: AsRef<str>>(
+        texts: &[T],
+    ) -> impl Iterator<Item = Result<Line, AppendError>> + '_ {
+        texts.iter().enumerate().map(|(i, text)| {
+            let text = text.as_ref();
+            Ok(Line {
+                number: i + 1,
+                submission: crate::event::parse_line(text)
+                    .unwrap_or_else(|e| panic!("{text}: {e}")),
+            })
+        })
+    }
+}

@@ -8,6 +8,7 @@
 //! covers) hold, so framing that was tampered with reads as a damaged or missing event.
 
 use redb::{ReadableTable, StorageError};
+use std::ops::ControlFlow;
 
 /// A chunk is closed once the next event would take it past this many bytes (a chunk of one
 /// event may be larger). 16 KB: measured against 4 KB chunks and against one event per
@@ -86,15 +87,20 @@ impl<'c> Iterator for Events<'c> {
     }
 }
 
-/// The seq under which the chunk holding `seq` is stored, if any chunk can hold it.
-fn chunk_of(
+/// Calls `read` with the chunk that can hold `seq` (its first seq and its bytes), found with
+/// one walk down the table; `None` when no chunk can.
+fn with_chunk_of<R>(
     table: &impl ReadableTable<u64, &'static [u8]>,
     seq: u64,
-) -> Result<Option<u64>, StorageError> {
-    Ok(match table.range(..=seq)?.next_back() {
-        Some(entry) => Some(entry?.0.value()),
-        None => None,
-    })
+    read: impl FnOnce(u64, &[u8]) -> Result<R, StorageError>,
+) -> Result<Option<R>, StorageError> {
+    match table.range(..=seq)?.next_back() {
+        Some(entry) => {
+            let (first, chunk) = entry?;
+            read(first.value(), chunk.value()).map(Some)
+        }
+        None => Ok(None),
+    }
 }
 
 /// The stored bytes of event `seq`.
@@ -102,19 +108,16 @@ pub fn get(
     table: &impl ReadableTable<u64, &'static [u8]>,
     seq: u64,
 ) -> Result<Option<Vec<u8>>, StorageError> {
-    let Some(first) = chunk_of(table, seq)? else {
-        return Ok(None);
-    };
-    let Some(chunk) = table.get(first)? else {
-        return Ok(None);
-    };
-    for event in events(first, chunk.value()) {
-        let (at, bytes) = event.map_err(StorageError::Corrupted)?;
-        if at == seq {
-            return Ok(Some(bytes.to_vec()));
+    let found = with_chunk_of(table, seq, |first, chunk| {
+        for event in events(first, chunk) {
+            let (at, bytes) = event.map_err(StorageError::Corrupted)?;
+            if at == seq {
+                return Ok(Some(bytes.to_vec()));
+            }
         }
-    }
-    Ok(None)
+        Ok(None)
+    })?;
+    Ok(found.flatten())
 }
 
 /// Reads events by seq, keeping the last chunk it read: the events of one stream are often
@@ -137,21 +140,15 @@ impl<'t, T: ReadableTable<u64, &'static [u8]>> Reader<'t, T> {
             .as_ref()
             .is_some_and(|(first, events)| seq >= *first && seq - first < events.len() as u64);
         if !cached {
-            self.last = None;
-            let Some(first) = chunk_of(self.table, seq)? else {
-                return Ok(None);
-            };
-            let Some(chunk) = self.table.get(first)? else {
-                return Ok(None);
-            };
-            let mut all = Vec::new();
-            for event in events(first, chunk.value()) {
-                all.push(event.map_err(StorageError::Corrupted)?.1.to_vec());
-            }
-            self.last = Some((first, all));
+            self.last = with_chunk_of(self.table, seq, |first, chunk| {
+                let all = events(first, chunk)
+                    .map(|event| Ok(event.map_err(StorageError::Corrupted)?.1.to_vec()))
+                    .collect::<Result<Vec<_>, StorageError>>()?;
+                Ok((first, all))
+            })?;
         }
         Ok(self.last.as_ref().and_then(|(first, events)| {
-            usize::try_from(seq - first)
+            usize::try_from(seq.checked_sub(*first)?)
                 .ok()
                 .and_then(|i| events.get(i))
                 .map(Vec::as_slice)
@@ -159,21 +156,22 @@ impl<'t, T: ReadableTable<u64, &'static [u8]>> Reader<'t, T> {
     }
 }
 
-/// Calls `each` with the events from seq `from` on, (seq, bytes) in order, until it breaks.
-pub fn from(
+/// Calls `each` with the events from seq `from` on, (seq, bytes) in order, until it breaks;
+/// `storage` turns redb's failures (and misframed chunks) into the caller's error.
+pub fn from<E>(
     table: &impl ReadableTable<u64, &'static [u8]>,
     from: u64,
-    mut each: impl FnMut(u64, &[u8]) -> Result<std::ops::ControlFlow<()>, StorageError>,
-) -> Result<(), StorageError> {
-    let start = chunk_of(table, from)?.unwrap_or(from);
-    for entry in table.range(start..)? {
-        let (first, chunk) = entry?;
+    storage: impl Fn(StorageError) -> E,
+    mut each: impl FnMut(u64, &[u8]) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    let start = with_chunk_of(table, from, |first, _| Ok(first))
+        .map_err(&storage)?
+        .unwrap_or(from);
+    for entry in table.range(start..).map_err(&storage)? {
+        let (first, chunk) = entry.map_err(&storage)?;
         for event in events(first.value(), chunk.value()) {
-            let (seq, bytes) = event.map_err(StorageError::Corrupted)?;
-            if seq < from {
-                continue;
-            }
-            if each(seq, bytes)?.is_break() {
+            let (seq, bytes) = event.map_err(|e| storage(StorageError::Corrupted(e)))?;
+            if seq >= from && each(seq, bytes)?.is_break() {
                 return Ok(());
             }
         }

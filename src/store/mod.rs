@@ -125,29 +125,23 @@ impl Ledger {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         let mut prev = record::GENESIS;
-        let mut failed = None;
-        chunk::from(&events, 1, |seq, bytes| {
-            match record::split(bytes) {
-                Some((canonical, hash)) if record::chain(&prev, &canonical) == hash => {
-                    prev = hash;
+        chunk::from(
+            &events,
+            1,
+            |e| E::from(self.storage_error(e)),
+            |seq, bytes| {
+                match record::split(bytes) {
+                    Some((canonical, hash)) if record::chain(&prev, &canonical) == hash => {
+                        prev = hash;
+                    }
+                    _ => {
+                        let detail = format!("event {seq} does not match the hash chain");
+                        return Err(E::from(self.corrupt(&detail)));
+                    }
                 }
-                _ => {
-                    failed = Some(E::from(
-                        self.corrupt(&format!("event {seq} does not match the hash chain")),
-                    ));
-                    return Ok(std::ops::ControlFlow::Break(()));
-                }
-            }
-            match each(seq, bytes) {
-                Ok(()) => Ok(std::ops::ControlFlow::Continue(())),
-                Err(e) => {
-                    failed = Some(e);
-                    Ok(std::ops::ControlFlow::Break(()))
-                }
-            }
-        })
-        .map_err(|e| E::from(self.storage_error(e)))?;
-        failed.map_or(Ok(()), Err)
+                each(seq, bytes).map(|()| std::ops::ControlFlow::Continue(()))
+            },
+        )
     }
 
     /// Calls `each` with every stored event, decoded, in `seq` order.

@@ -123,14 +123,13 @@ impl Ledger {
         let events = txn.open_table(EVENTS).map_err(self.storage())?;
         let mut out = Vec::new();
         let end = *range.end();
-        super::chunk::from(&events, *range.start(), |seq, bytes| {
+        super::chunk::from(&events, *range.start(), self.storage(), |seq, bytes| {
             if seq > end {
                 return Ok(std::ops::ControlFlow::Break(()));
             }
             out.push((seq, bytes.to_vec()));
             Ok(std::ops::ControlFlow::Continue(()))
-        })
-        .map_err(self.storage())?;
+        })?;
         Ok(out)
     }
 

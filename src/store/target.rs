@@ -148,7 +148,7 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{AppendContext, AppendError, Line};
+    use super::super::{AppendError, Line};
     use super::*;
     use crate::event::{Body, parse_line};
 
@@ -156,14 +156,7 @@ mod tests {
     const B: &str = "0190a1b2-ffff-7000-8000-00000000000b";
     const C: &str = "0190c3a2-7b1e-7cc0-8f00-3a5d2e6b9f41";
 
-    fn ctx() -> AppendContext {
-        AppendContext {
-            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        }
-    }
+    use crate::store::append::for_tests::context as ctx;
 
     fn append(ledger: &Ledger, lines: &[String]) -> Result<(), AppendError> {
         let lines = lines.iter().enumerate().map(|(i, text)| {

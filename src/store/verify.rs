@@ -230,74 +230,72 @@ impl Ledger {
         let mut count = 0u64;
         let mut batch = Vec::with_capacity(DECODED);
         let mut turn = 0;
-        let chunks = events.iter().map_err(self.storage())?;
-        let mut framing = Vec::new();
-        let all = chunks.flat_map(|entry| match entry {
-            Err(e) => vec![Err(self.storage_error(e))],
-            Ok((first, chunk)) => {
-                let mut out = Vec::new();
-                for event in super::chunk::events(first.value(), chunk.value()) {
-                    match event {
-                        Ok((seq, bytes)) => out.push(Ok((seq, bytes.to_vec()))),
-                        Err(detail) => framing.push(problem(Some(first.value()), detail)),
+        'log: for entry in events.iter().map_err(self.storage())? {
+            let (first, chunk) = entry.map_err(self.storage())?;
+            for event in super::chunk::events(first.value(), chunk.value()) {
+                let (seq, bytes) = match event {
+                    Ok(event) => event,
+                    Err(detail) => {
+                        // The rest of the chunk cannot be told apart: its seqs read as missing.
+                        problems.push(problem(Some(first.value()), detail));
+                        break;
                     }
-                }
-                out
-            }
-        });
-        for entry in all {
-            let (seq, bytes) = entry?;
-            count += 1;
-            if count.is_multiple_of(BATCH as u64) {
-                progress(count);
-            }
-            if seq != prev.seq + 1 {
-                let what = match seq.checked_sub(prev.seq + 1) {
-                    Some(1) => format!("seq {} before it is missing", prev.seq + 1),
-                    Some(_) => {
-                        format!("seqs {} to {} before it are missing", prev.seq + 1, seq - 1)
-                    }
-                    None => "is out of order".into(),
                 };
-                problems.push(problem(Some(seq), what));
-            }
-            let Some((canonical, stored_hash)) = record::split(&bytes) else {
-                problems.push(problem(
-                    Some(seq),
-                    "does not end with its hash as logbook writes it",
-                ));
-                prev.seq = seq;
-                continue;
-            };
-            if record::chain(&prev.hash, &canonical) != stored_hash {
-                problems.push(problem(
-                    Some(seq),
-                    "its hash does not match its content and the chain before it",
-                ));
-            }
-            // The chain continues from the hash as stored, so one damaged event is one problem.
-            prev = Head {
-                seq,
-                hash: stored_hash,
-            };
-            if decoders.is_empty() {
-                continue;
-            }
-            batch.push(Raw { seq, bytes });
-            if batch.len() == DECODED {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(DECODED));
-                if decoders[turn].send(full).is_err() {
-                    // The decoded events are no longer read: a check thread failed, and says
-                    // so when joined.
-                    break;
+                count += 1;
+                if count.is_multiple_of(BATCH as u64) {
+                    progress(count);
                 }
-                turn = (turn + 1) % decoders.len();
+                if seq != prev.seq + 1 {
+                    let what = match seq.checked_sub(prev.seq + 1) {
+                        Some(1) => format!("seq {} before it is missing", prev.seq + 1),
+                        Some(_) => {
+                            format!("seqs {} to {} before it are missing", prev.seq + 1, seq - 1)
+                        }
+                        None => "is out of order".into(),
+                    };
+                    problems.push(problem(Some(seq), what));
+                }
+                let Some((canonical, stored_hash)) = record::split(bytes) else {
+                    problems.push(problem(
+                        Some(seq),
+                        "does not end with its hash as logbook writes it",
+                    ));
+                    prev.seq = seq;
+                    continue;
+                };
+                if record::chain(&prev.hash, &canonical) != stored_hash {
+                    problems.push(problem(
+                        Some(seq),
+                        "its hash does not match its content and the chain before it",
+                    ));
+                }
+                // The chain continues from the hash as stored, so one damaged event is one
+                // problem.
+                prev = Head {
+                    seq,
+                    hash: stored_hash,
+                };
+                if decoders.is_empty() {
+                    continue;
+                }
+                batch.push(Raw {
+                    seq,
+                    bytes: bytes.to_vec(),
+                });
+                if batch.len() == DECODED {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(DECODED));
+                    if decoders[turn].send(full).is_err() {
+                        // The decoded events are no longer read: a check thread failed, and
+                        // says so when joined.
+                        break 'log;
+                    }
+                    turn = (turn + 1) % decoders.len();
+                }
             }
         }
         if !batch.is_empty() && !decoders.is_empty() {
             let _ = decoders[turn].send(batch);
         }
-        problems.extend(framing);
         Ok(Read {
             problems,
             count,
@@ -788,17 +786,12 @@ const DECODED: usize = 256;
 mod tests {
     use super::*;
     use crate::event::parse_line;
-    use crate::store::append::{AppendContext, Line};
+    use crate::store::append::Line;
 
     /// The demo ledger, as the CLI tests seed it.
     fn seeded(dir: &std::path::Path) -> Ledger {
         let ledger = Ledger::create(&dir.join("l.redb")).unwrap();
-        let ctx = AppendContext {
-            now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-            actor: "t".into(),
-            force: false,
-            new_services: Vec::new(),
-        };
+        let ctx = crate::store::append::for_tests::context();
         let lines = include_str!("../demo/sononaco.jsonl")
             .lines()
             .enumerate()

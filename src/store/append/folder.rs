@@ -80,31 +80,35 @@ impl Folder {
 
     /// The folds of the batches done so far, in the order their streams were sent.
     pub(super) fn ready(&mut self) -> Vec<Folded> {
-        let mut out = Vec::new();
-        while self.in_flight > 0 {
-            match self.from.try_recv() {
-                Ok(folded) => {
-                    self.in_flight -= 1;
-                    out.extend(folded);
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => self.rethrow(),
-            }
-        }
-        out
+        self.receive(false)
     }
 
     /// Every fold still on its way, waiting for them, in order.
     pub(super) fn wait(&mut self) -> Vec<Folded> {
         self.flush();
+        self.receive(true)
+    }
+
+    /// The folds back from the thread, in order: all that are owed when `block`, else those
+    /// already there.
+    fn receive(&mut self, block: bool) -> Vec<Folded> {
         let mut out = Vec::new();
         while self.in_flight > 0 {
-            match self.from.recv() {
-                Ok(folded) => {
+            let batch = if block {
+                self.from.recv().ok()
+            } else {
+                match self.from.try_recv() {
+                    Ok(batch) => Some(batch),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => None,
+                }
+            };
+            match batch {
+                Some(folded) => {
                     self.in_flight -= 1;
                     out.extend(folded);
                 }
-                Err(_) => self.rethrow(),
+                None => self.rethrow(),
             }
         }
         out

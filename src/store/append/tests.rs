@@ -1,16 +1,7 @@
 //! An append written in several transactions: the same ledger as one, and nothing written
 //! when a line is refused or a bug panics after some of them were committed.
+use super::for_tests::{context as ctx, lines};
 use super::*;
-use crate::event::parse_line;
-
-fn ctx() -> AppendContext {
-    AppendContext {
-        now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-        actor: "t".into(),
-        force: false,
-        new_services: Vec::new(),
-    }
-}
 
 /// 60 incidents of four events each, interleaved so that streams go on across the
 /// transactions of a segmented append, and amendments of events written in earlier ones.
@@ -41,15 +32,6 @@ fn texts() -> Vec<String> {
         }
     }
     texts
-}
-
-fn lines(texts: &[String]) -> impl Iterator<Item = Result<Line, AppendError>> + '_ {
-    texts.iter().enumerate().map(|(i, text)| {
-        Ok(Line {
-            number: i + 1,
-            submission: parse_line(text).unwrap(),
-        })
-    })
 }
 
 fn export(ledger: &Ledger) -> Vec<u8> {
@@ -97,6 +79,31 @@ fn an_append_in_several_transactions_is_the_append_in_one() {
     assert_eq!(imported.verify().unwrap().problems, Vec::new());
 }
 
+/// A ledger at `path` holding the first ten lines of [`texts`], set to write appends in
+/// transactions of 2 KiB, and its export.
+fn ten_events_in_small_transactions(path: &std::path::Path) -> (Ledger, Vec<u8>) {
+    let mut ledger = Ledger::create(path).unwrap();
+    ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
+    let before = export(&ledger);
+    ledger.set_segment_bytes(2048);
+    (ledger, before)
+}
+
+/// The ledger at `path`, closed and opened again: it exports `before` and is sound.
+fn reopened_as(ledger: Ledger, path: &std::path::Path, before: &[u8]) -> Ledger {
+    assert_eq!(export(&ledger), before);
+    drop(ledger);
+    let ledger = Ledger::open(
+        path,
+        std::time::Duration::ZERO,
+        crate::store::open::Access::Write,
+    )
+    .unwrap();
+    assert_eq!(export(&ledger), before);
+    assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+    ledger
+}
+
 /// A refused line after several transactions were committed takes them all back: the
 /// ledger is as it was, also once it is closed and opened again, and the next append
 /// goes on from the old head.
@@ -104,10 +111,7 @@ fn an_append_in_several_transactions_is_the_append_in_one() {
 fn a_refused_line_after_several_transactions_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.redb");
-    let mut ledger = Ledger::create(&path).unwrap();
-    ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
-    let before = export(&ledger);
-    ledger.set_segment_bytes(2048);
+    let (ledger, before) = ten_events_in_small_transactions(&path);
     let mut texts = texts();
     // Resolved twice: a rule refuses it.
     texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
@@ -117,16 +121,7 @@ fn a_refused_line_after_several_transactions_writes_nothing() {
         Err(AppendError::Rejected { line, .. }) => assert_eq!(line, texts.len()),
         other => panic!("expected a refused line, got {other:?}"),
     }
-    assert_eq!(export(&ledger), before);
-    drop(ledger);
-    let ledger = Ledger::open(
-        &path,
-        std::time::Duration::ZERO,
-        crate::store::open::Access::Write,
-    )
-    .unwrap();
-    assert_eq!(export(&ledger), before);
-    assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+    let ledger = reopened_as(ledger, &path, &before);
     let next = ledger.append(lines(&texts[..1]), &ctx()).unwrap();
     assert_eq!(next[0].seq, 11);
 }
@@ -137,10 +132,7 @@ fn a_refused_line_after_several_transactions_writes_nothing() {
 fn a_panic_after_several_transactions_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.redb");
-    let mut ledger = Ledger::create(&path).unwrap();
-    ledger.append(lines(&texts()[..10]), &ctx()).unwrap();
-    let before = export(&ledger);
-    ledger.set_segment_bytes(2048);
+    let (ledger, before) = ten_events_in_small_transactions(&path);
     let texts: Vec<String> = texts().into_iter().skip(10).collect();
     let panicking = lines(&texts).enumerate().map(|(i, line)| {
         assert!(i < 100, "a bug in the middle of an append");
@@ -150,16 +142,7 @@ fn a_panic_after_several_transactions_writes_nothing() {
         ledger.append(panicking, &ctx())
     }));
     assert!(caught.is_err());
-    assert_eq!(export(&ledger), before);
-    drop(ledger);
-    let ledger = Ledger::open(
-        &path,
-        std::time::Duration::ZERO,
-        crate::store::open::Access::Write,
-    )
-    .unwrap();
-    assert_eq!(export(&ledger), before);
-    assert_eq!(ledger.verify().unwrap().problems, Vec::new());
+    reopened_as(ledger, &path, &before);
 }
 
 /// An append that leaves its durability to the close: the events are there after it, and the

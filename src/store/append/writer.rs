@@ -498,23 +498,15 @@ impl<'t> Writer<'t> {
     /// Fills the corrections index from every stored event (once, for an older ledger).
     pub(super) fn fill_corrections(&mut self) -> Result<(), String> {
         let mut found = Vec::new();
-        let mut failed = None;
-        crate::store::chunk::from(&self.events, 1, |seq, bytes| match Stored::decode(bytes) {
-            Ok(stored) => {
-                if let Some((target, kind)) = correction_of(&stored.event) {
-                    found.push(((target.as_u128(), stored.seq), kind));
-                }
-                Ok(std::ops::ControlFlow::Continue(()))
+        let storage = |e: redb::StorageError| e.to_string();
+        crate::store::chunk::from(&self.events, 1, storage, |seq, bytes| {
+            let stored =
+                Stored::decode(bytes).map_err(|e| format!("event {seq} cannot be read: {e}"))?;
+            if let Some((target, kind)) = correction_of(&stored.event) {
+                found.push(((target.as_u128(), stored.seq), kind));
             }
-            Err(e) => {
-                failed = Some(format!("event {seq} cannot be read: {e}"));
-                Ok(std::ops::ControlFlow::Break(()))
-            }
-        })
-        .map_err(|e| e.to_string())?;
-        if let Some(failed) = failed {
-            return Err(failed);
-        }
+            Ok(std::ops::ControlFlow::Continue(()))
+        })?;
         for (key, kind) in found {
             self.corrections
                 .insert(key, kind)

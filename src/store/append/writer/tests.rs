@@ -2,6 +2,7 @@
 use super::*;
 use crate::event::parse_line;
 use crate::store::Ledger;
+use crate::store::append::for_tests::{context, lines};
 
 /// One append that touches more streams than the writer keeps: the first incident's
 /// stream is folded and its seq list written out before its second event arrives, which
@@ -10,12 +11,7 @@ use crate::store::Ledger;
 fn a_stream_let_go_within_one_append_takes_its_later_events() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
-    let ctx = AppendContext {
-        now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-        actor: "t".into(),
-        force: false,
-        new_services: Vec::new(),
-    };
+    let ctx = context();
     let detected = |i: usize| {
         format!(
             r#"{{"type":"detected","incident":"i{i}","at":"2026-11-20T03:00:00Z","services":["db"]}}"#
@@ -24,13 +20,7 @@ fn a_stream_let_go_within_one_append_takes_its_later_events() {
     let mut texts: Vec<String> = (0..PENDING_STREAMS + 10).map(detected).collect();
     texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T04:00:00Z"}"#.into());
     texts.push(r#"{"type":"note","incident":"i0","at":"2026-11-20T05:00:00Z","text":"t"}"#.into());
-    let lines = texts.iter().enumerate().map(|(i, text)| {
-        Ok(Line {
-            number: i + 1,
-            submission: parse_line(text).unwrap(),
-        })
-    });
-    ledger.append(lines, &ctx).unwrap();
+    ledger.append(lines(&texts), &ctx).unwrap();
     let stream = ledger.stream("i0").unwrap();
     let revisions: Vec<u64> = stream.iter().map(|s| s.revision).collect();
     assert_eq!(revisions, [0, 1, 2]);
@@ -47,12 +37,7 @@ fn a_stream_let_go_within_one_append_takes_its_later_events() {
 fn incidents_let_go_of_twice_are_projected_from_their_whole_streams() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
-    let ctx = AppendContext {
-        now: crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap(),
-        actor: "t".into(),
-        force: false,
-        new_services: Vec::new(),
-    };
+    let ctx = context();
     let incidents = 2 * PENDING_STREAMS + 300;
     let mut texts: Vec<String> = (0..incidents)
         .map(|i| {
@@ -65,13 +50,7 @@ fn incidents_let_go_of_twice_are_projected_from_their_whole_streams() {
     texts.extend((0..incidents).map(|i| {
         format!(r#"{{"type":"resolved","incident":"i{i}","at":"2026-11-20T04:00:00Z"}}"#)
     }));
-    let lines = texts.iter().enumerate().map(|(i, text)| {
-        Ok(Line {
-            number: i + 1,
-            submission: parse_line(text).unwrap(),
-        })
-    });
-    ledger.append(lines, &ctx).unwrap();
+    ledger.append(lines(&texts), &ctx).unwrap();
     let all = ledger.incidents().unwrap();
     assert_eq!(all.len(), incidents);
     assert!(all.iter().all(|i| i.events == 2 && i.resolved.is_some()));
@@ -90,12 +69,7 @@ fn a_generated_id_never_takes_a_stored_one() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::create(&dir.path().join("l.redb")).unwrap();
     let now = crate::event::time::parse_instant("2026-11-25T12:00:00Z").unwrap();
-    let ctx = AppendContext {
-        now,
-        actor: "t".into(),
-        force: false,
-        new_services: Vec::new(),
-    };
+    let ctx = AppendContext { now, ..context() };
     let taken = record::new_id(now, &record::GENESIS, 1, 0);
     let txn = ledger.begin_write().unwrap();
     let appended = {
