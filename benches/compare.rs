@@ -5,8 +5,9 @@
 //! cargo bench --bench compare                       # 100k and 1M events
 //! cargo bench --bench compare -- --sizes 10000000 --runs 1
 //!
-//! The same binary is also the SQLite side's command-line tool (`compare sqlite JOB ...`) and a
-//! peak-memory meter (`compare rss CMD ...`), so both sides pay for a process start.
+//! The same binary is also the SQLite side's command-line tool (`compare sqlite JOB ...`), the
+//! floor of any redb append (`compare redb-floor FILE`: open, insert one key, close) and a
+//! peak-memory meter (`compare rss CMD ...`), so every side pays for a process start.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,6 +28,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("sqlite") => sqlite::main(&args[1..]),
         Some("rss") => rss(&args[1..]),
+        Some("redb-floor") => redb_floor(&args[1]),
         _ => bench(&args),
     }
 }
@@ -44,6 +46,33 @@ fn rss(args: &[String]) {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
     println!("{}", usage.ru_maxrss);
+}
+
+/// What every append to a redb file pays, whatever it stores: open the file as logbook opens it
+/// (the same page cache), insert one key in a table of its own with a commit the close makes
+/// durable (as `logbook add` does), close. Run on a copy of a ledger of the benchmark's size, so
+/// redb's bookkeeping (its allocator state, written at every close) is the ledger's.
+fn redb_floor(path: &str) {
+    use redb::{Database, Durability, ReadableTableMetadata, TableDefinition};
+    const FLOOR: TableDefinition<u64, &[u8]> = TableDefinition::new("bench_floor");
+    let db = Database::builder()
+        .set_cache_size(128 << 20)
+        .open(path)
+        .expect("open the copy");
+    let mut txn = db.begin_write().expect("write");
+    txn.set_durability(Durability::None).expect("durability");
+    {
+        let mut table = txn.open_table(FLOOR).expect("table");
+        let n = table.len().expect("len");
+        table
+            .insert(
+                n,
+                br#"{"type":"note","incident":"inc-0000001","text":"bench"}"#.as_slice(),
+            )
+            .expect("insert");
+    }
+    txn.commit().expect("commit");
+    db.close().expect("close");
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {
@@ -140,22 +169,22 @@ fn median(runs: usize, mut before: impl FnMut(), mut cmd: impl FnMut() -> Comman
     times[times.len() / 2]
 }
 
-/// Medians of `runs` runs each of `a()` and `b()`, taken in turns (a, b, a, b, ...): for
-/// small jobs whose times drift with the machine, so both sides meet the same drift.
-fn paired_medians(
+/// Medians of `runs` runs of each command, taken in turns (a, b, c, a, b, c, ...): for small
+/// jobs whose times drift with the machine, so every side meets the same drift.
+fn medians_in_turns<const N: usize>(
     runs: usize,
-    mut a: impl FnMut() -> Command,
-    mut b: impl FnMut() -> Command,
-) -> (Duration, Duration) {
-    let mut times_a = Vec::with_capacity(runs);
-    let mut times_b = Vec::with_capacity(runs);
+    mut sides: [&mut dyn FnMut() -> Command; N],
+) -> [Duration; N] {
+    let mut times = [(); N].map(|()| Vec::with_capacity(runs));
     for _ in 0..runs {
-        times_a.push(median(1, || {}, &mut a));
-        times_b.push(median(1, || {}, &mut b));
+        for (side, times) in sides.iter_mut().zip(&mut times) {
+            times.push(median(1, || {}, &mut **side));
+        }
     }
-    times_a.sort();
-    times_b.sort();
-    (times_a[runs / 2], times_b[runs / 2])
+    times.map(|mut t| {
+        t.sort();
+        t[runs / 2]
+    })
 }
 
 fn ms(d: Duration) -> String {
@@ -283,25 +312,33 @@ impl Sizes {
         );
 
         let note = r#"{"type":"note","incident":"inc-0000001","at":"2026-11-25T12:00:00Z","text":"bench"}"#;
-        // In turns with the peer and at least 21 runs: one run is a few milliseconds, most of
-        // them fdatasync, whose cost moves with what else the disk is doing.
-        let (ours, theirs) = paired_medians(
+        let add_note = [
+            "add",
+            "note",
+            "--incident",
+            "inc-0000001",
+            "--text",
+            "bench",
+        ];
+        // The floor runs on a copy of the ledger: redb's own bookkeeping is the ledger's, and
+        // the ledger stays logbook's alone.
+        let floor = self.dir.join(format!("redb-floor-{n}.redb"));
+        std::fs::copy(&ledger, &floor).expect("copy the ledger for the redb floor");
+        // In turns and at least 21 runs: one run is a few milliseconds, most of them
+        // fdatasync, whose cost moves with what else the disk is doing.
+        let [ours, theirs, least] = medians_in_turns(
             self.runs.max(21),
-            || {
-                self.logbook(
-                    &ledger,
-                    &[
-                        "add",
-                        "note",
-                        "--incident",
-                        "inc-0000001",
-                        "--text",
-                        "bench",
-                    ],
-                )
-            },
-            || self.sqlite(&db, &["insert", note]),
+            [
+                &mut || self.logbook(&ledger, &add_note),
+                &mut || self.sqlite(&db, &["insert", note]),
+                &mut || {
+                    let mut c = Command::new(&self.me);
+                    c.arg("redb-floor").arg(&floor);
+                    c
+                },
+            ],
         );
+        let _ = std::fs::remove_file(&floor);
         let r = ours.as_secs_f64() / theirs.as_secs_f64();
         row(
             n,
@@ -312,14 +349,15 @@ impl Sizes {
             "<= 1.0x",
             Some(r <= 1.0),
         );
-        let add_note = [
-            "add",
-            "note",
-            "--incident",
-            "inc-0000001",
-            "--text",
-            "bench",
-        ];
+        row(
+            n,
+            "redb's floor of one append: open, insert one key, close (no logbook code)",
+            ms(least),
+            ms(theirs),
+            Some(least.as_secs_f64() / theirs.as_secs_f64()),
+            "the bound of the row above",
+            None,
+        );
         if let (Some(ours), Some(theirs)) = (
             syncs(self.logbook(&ledger, &add_note)),
             syncs(self.sqlite(&db, &["insert", note])),
