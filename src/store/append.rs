@@ -194,13 +194,19 @@ impl Ledger {
         }));
         // Should taking back fail, the database is never closed (`Db::abandon`): the file
         // stays at its last durable commit, as after a crash, and the next open repairs it.
-        let take_back = |segments: usize| -> Result<(), AppendError> {
+        let take_back = |segments: usize| -> Result<(), String> {
             if segments == 0 {
                 return Ok(());
             }
             let restored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut back = self.begin_write()?;
                 back.restore_savepoint(&savepoint).map_err(self.storage())?;
+                #[cfg(test)]
+                if for_tests::TAKE_BACK_FAILS.get() {
+                    // As a commit that fails (a full disk): the restore is not written.
+                    drop(back);
+                    return Err(AppendError::Store(self.storage_error("injected by a test")));
+                }
                 back.commit().map_err(self.storage())?;
                 Ok::<_, AppendError>(())
             }));
@@ -208,22 +214,27 @@ impl Ledger {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => {
                     self.db.abandon();
-                    Err(e)
+                    Err(e.to_string())
                 }
                 Err(_) => {
                     self.db.abandon();
-                    Err(AppendError::Store(self.storage_error(
-                        "taking back an append written in several transactions failed",
-                    )))
+                    Err("a bug panicked".into())
                 }
             }
         };
         match written {
             Ok(Ok(seq)) => Ok(seq),
-            Ok(Err(e)) => {
-                take_back(segments)?;
-                Err(e)
-            }
+            Ok(Err(e)) => match take_back(segments) {
+                Ok(()) => Err(e),
+                Err(why) => Err(AppendError::Store(StoreError::Storage {
+                    path: self.path.clone(),
+                    detail: format!(
+                        "{e}; taking back what the append had already written then failed \
+                         ({why}), so the file was left as a crash leaves it: nothing of the \
+                         append stays, and the next command on the ledger repairs it"
+                    ),
+                })),
+            },
             Err(panic) => {
                 // The panic is the report that matters.
                 let _ = take_back(segments);
@@ -357,6 +368,11 @@ mod tests;
 #[cfg(test)]
 pub(crate) mod for_tests {
     use super::{AppendContext, AppendError, Line};
+
+    std::thread_local! {
+        /// Makes the commit that takes back a refused segmented append fail, on this thread.
+        pub(crate) static TAKE_BACK_FAILS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
     /// Written at 2026-11-25T12:00:00Z by `t`.
     pub(crate) fn context() -> AppendContext {

@@ -1,6 +1,7 @@
 //! An append written in several transactions: the same ledger as one, and nothing written
-//! when a line is refused or a bug panics after some of them were committed.
-use super::for_tests::{context as ctx, lines};
+//! when a line is refused or a bug panics after some of them were committed, even when
+//! taking them back fails.
+use super::for_tests::{self, context as ctx, lines};
 use super::*;
 
 /// 60 incidents of four events each, interleaved so that streams go on across the
@@ -123,6 +124,48 @@ fn a_refused_line_after_several_transactions_writes_nothing() {
     }
     let ledger = reopened_as(ledger, &path, &before);
     let next = ledger.append(lines(&texts[..1]), &ctx()).unwrap();
+    assert_eq!(next[0].seq, 11);
+}
+
+/// Should taking back a refused segmented append fail (its commit meets a full disk), the
+/// ledger is abandoned, never closed: closing would make the segments already committed
+/// durable. The file is then as a crash leaves it: opened again (a copy, as the abandoned
+/// handle keeps its lock until the process ends), it is repaired to the ledger before the
+/// append, sound, and the next append goes on from the old head.
+#[test]
+fn a_failed_take_back_leaves_the_file_as_before_the_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.redb");
+    let (ledger, before) = ten_events_in_small_transactions(&path);
+    let mut texts = texts();
+    texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
+    let texts: Vec<String> = texts.into_iter().skip(10).collect();
+    for_tests::TAKE_BACK_FAILS.set(true);
+    let failed = ledger.append(lines(&texts), &ctx());
+    for_tests::TAKE_BACK_FAILS.set(false);
+    match failed {
+        Err(AppendError::Store(e)) => {
+            let said = e.to_string();
+            // The refused line and what became of the ledger, not only the failure.
+            assert!(said.contains(&format!("line {}:", texts.len())), "{said}");
+            assert!(said.contains("injected by a test"), "{said}");
+            assert!(said.contains("nothing of the append stays"), "{said}");
+        }
+        other => panic!("expected the take-back's failure, got {other:?}"),
+    }
+    // Abandoned: dropping it closes nothing.
+    let copy = dir.path().join("copy.redb");
+    drop(ledger);
+    std::fs::copy(&path, &copy).unwrap();
+    let repaired = Ledger::open(
+        &copy,
+        std::time::Duration::ZERO,
+        crate::store::open::Access::Write,
+    )
+    .unwrap();
+    assert_eq!(export(&repaired), before);
+    assert_eq!(repaired.verify().unwrap().problems, Vec::new());
+    let next = repaired.append(lines(&texts[..1]), &ctx()).unwrap();
     assert_eq!(next[0].seq, 11);
 }
 
