@@ -15,6 +15,16 @@ use std::time::{Duration, Instant};
 
 const LOGBOOK: &str = env!("CARGO_BIN_EXE_logbook");
 
+/// The one-event append the benchmark times: a note on the first incident.
+const ADD_NOTE: [&str; 6] = [
+    "add",
+    "note",
+    "--incident",
+    "inc-0000001",
+    "--text",
+    "bench",
+];
+
 #[path = "support/readers.rs"]
 mod readers;
 #[path = "support/serve.rs"]
@@ -312,14 +322,6 @@ impl Sizes {
         );
 
         let note = r#"{"type":"note","incident":"inc-0000001","at":"2026-11-25T12:00:00Z","text":"bench"}"#;
-        let add_note = [
-            "add",
-            "note",
-            "--incident",
-            "inc-0000001",
-            "--text",
-            "bench",
-        ];
         // The floor runs on a copy of the ledger: redb's own bookkeeping is the ledger's, and
         // the ledger stays logbook's alone.
         let floor = self.dir.join(format!("redb-floor-{n}.redb"));
@@ -329,7 +331,7 @@ impl Sizes {
         let [ours, theirs, least] = medians_in_turns(
             self.runs.max(21),
             [
-                &mut || self.logbook(&ledger, &add_note),
+                &mut || self.logbook(&ledger, &ADD_NOTE),
                 &mut || self.sqlite(&db, &["insert", note]),
                 &mut || {
                     let mut c = Command::new(&self.me);
@@ -359,7 +361,7 @@ impl Sizes {
             None,
         );
         if let (Some(ours), Some(theirs)) = (
-            syncs(self.logbook(&ledger, &add_note)),
+            syncs(self.logbook(&ledger, &ADD_NOTE)),
             syncs(self.sqlite(&db, &["insert", note])),
         ) {
             row(
@@ -561,19 +563,11 @@ impl Sizes {
             Some(ours.as_secs_f64() <= 2.0),
         );
         let _ = std::fs::remove_dir_all(&site);
-        let note = [
-            "add",
-            "note",
-            "--incident",
-            "inc-0000001",
-            "--text",
-            "bench",
-        ];
         let ours = readers::append_while_held(
             self.runs.min(3),
             Duration::from_secs(2),
             || self.logbook(ledger, &["log"]),
-            || self.logbook(ledger, &note),
+            || self.logbook(ledger, &ADD_NOTE),
         );
         row(
             n,

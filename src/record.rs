@@ -168,8 +168,8 @@ fn with_hash(mut canonical: Vec<u8>, hash: &Hash) -> Vec<u8> {
 /// bytes (what it stores) and the chain hash they give after `prev`, the hash the line before
 /// it carries. Worked out where the line is read (a second thread), so the writer, which
 /// knows the real previous hash, only compares 32 bytes twice.
-/// Only [`Checked::read`] makes one, so what the writer compares was worked out from the
-/// bytes it stores.
+/// Only [`Chain::read`] makes one, so what the writer compares was worked out from the bytes
+/// it stores.
 #[derive(Debug, Clone)]
 pub struct Checked {
     stored: Stored,
@@ -180,7 +180,7 @@ pub struct Checked {
 
 impl Checked {
     /// Reads `bytes` strictly ([`Stored::decode`]) and hashes them after `prev`.
-    pub fn read(bytes: &[u8], prev: &Hash) -> Result<Checked, FieldError> {
+    fn read(bytes: &[u8], prev: &Hash) -> Result<Checked, FieldError> {
         let stored = Stored::decode(bytes)?;
         // A strict decode leaves exactly `,"hash":"<64 hex>"}` after the canonical members.
         let members = &bytes[..bytes.len() - HASH_TAIL];
@@ -196,14 +196,31 @@ impl Checked {
         })
     }
 
-    /// The event read.
-    pub fn stored(&self) -> &Stored {
-        &self.stored
-    }
-
     /// The event, its bytes, the hash it was chained after, and the hash that gave.
     pub fn into_parts(self) -> (Stored, Vec<u8>, Hash, Hash) {
         (self.stored, self.bytes, self.prev, self.chained)
+    }
+}
+
+/// Reads the lines of an export in order, each strictly ([`Stored::decode`]) and hashed after
+/// the hash the line before it carries (the genesis hash before the first).
+#[derive(Debug)]
+pub struct Chain {
+    prev: Hash,
+}
+
+impl Default for Chain {
+    fn default() -> Chain {
+        Chain { prev: GENESIS }
+    }
+}
+
+impl Chain {
+    /// Reads the next line.
+    pub fn read(&mut self, bytes: &[u8]) -> Result<Checked, FieldError> {
+        let checked = Checked::read(bytes, &self.prev)?;
+        self.prev = checked.stored.hash;
+        Ok(checked)
     }
 }
 

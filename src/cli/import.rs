@@ -5,7 +5,7 @@ use super::output::Out;
 use super::{Context, Format, input};
 use logbook::event::limits::MAX_IMPORT_LINE_BYTES;
 use logbook::store::AppendError;
-use logbook::store::record::{Checked, GENESIS};
+use logbook::store::record::Chain;
 use std::path::PathBuf;
 
 /// Restore an export into an empty ledger
@@ -29,16 +29,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut Out) -> Result<(), CommandError>
     let input = input::open(Some(&args.file), MAX_IMPORT_LINE_BYTES)?;
     let mut ledger = ctx.open_write()?;
     ledger.ensure_space(input.bytes(Some(&args.file)))?;
-    // The hash of the line before: each line is hashed after it here, beside the parsing,
-    // and the import compares that with the chain it writes.
-    let mut prev = GENESIS;
+    // Each line is hashed after the one before here, beside the parsing, and the import
+    // compares that with the chain it writes.
+    let mut chain = Chain::default();
     let lines = input::parsed(input, move |number, text| {
-        let checked =
-            Checked::read(text.as_bytes(), &prev).map_err(|error| AppendError::Rejected {
+        let checked = chain
+            .read(text.as_bytes())
+            .map_err(|error| AppendError::Rejected {
                 line: number,
                 error,
             })?;
-        prev = checked.stored().hash;
         Ok((number, checked))
     });
     let count = super::write_or_shrink(&mut ledger, |ledger| Ok(ledger.import(lines)?))?;

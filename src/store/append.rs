@@ -2,10 +2,10 @@
 //! transaction, so an append is all or nothing and durable once the command returns.
 
 use super::tables::CORRECTIONS;
-use super::{AppendError, Head, Ledger, StoreError, decode_head, encode_head};
+use super::{AppendError, Ledger, StoreError, encode_head};
 use crate::event::{At, Body, Event, Name, Submission};
 use crate::record::{self, Stored};
-use redb::{Durability, ReadableTable, TableHandle, WriteTransaction};
+use redb::{Durability, TableHandle, WriteTransaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -317,14 +317,9 @@ impl Ledger {
                 })
             })?;
         }
-        w.m.head = match w.meta.get("head").map_err(self.storage())? {
-            Some(bytes) => decode_head(bytes.value())
-                .ok_or_else(|| self.storage_error("the head record is malformed"))?,
-            None => Head {
-                seq: 0,
-                hash: record::GENESIS,
-            },
-        };
+        w.m.head = super::recorded_head(&w.meta)
+            .map_err(self.storage())?
+            .ok_or_else(|| self.storage_error("the head record is malformed"))?;
         Ok(w)
     }
 

@@ -8,7 +8,7 @@
 //! covers) hold, so framing that was tampered with reads as a damaged or missing event.
 
 use redb::{ReadableTable, StorageError};
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 /// A chunk is closed once the next event would take it past this many bytes (a chunk of one
 /// event may be larger). 16 KB: measured against 4 KB chunks and against one event per
@@ -124,8 +124,8 @@ pub fn get(
 /// neighbours in the log.
 pub struct Reader<'t, T> {
     table: &'t T,
-    /// The last chunk read: its first seq and its events' bytes.
-    last: Option<(u64, Vec<Vec<u8>>)>,
+    /// The last chunk read: its first seq, its bytes, and where each of its events lies in them.
+    last: Option<(u64, Vec<u8>, Vec<Range<usize>>)>,
 }
 
 impl<'t, T: ReadableTable<u64, &'static [u8]>> Reader<'t, T> {
@@ -138,20 +138,23 @@ impl<'t, T: ReadableTable<u64, &'static [u8]>> Reader<'t, T> {
         let cached = self
             .last
             .as_ref()
-            .is_some_and(|(first, events)| seq >= *first && seq - first < events.len() as u64);
+            .is_some_and(|(first, _, spans)| seq >= *first && seq - first < spans.len() as u64);
         if !cached {
             self.last = with_chunk_of(self.table, seq, |first, chunk| {
-                let all = events(first, chunk)
-                    .map(|event| Ok(event.map_err(StorageError::Corrupted)?.1.to_vec()))
+                // Where each event lies: its offset from the chunk's start.
+                let spans = events(first, chunk)
+                    .map(|event| {
+                        let bytes = event.map_err(StorageError::Corrupted)?.1;
+                        let start = bytes.as_ptr() as usize - chunk.as_ptr() as usize;
+                        Ok(start..start + bytes.len())
+                    })
                     .collect::<Result<Vec<_>, StorageError>>()?;
-                Ok((first, all))
+                Ok((first, chunk.to_vec(), spans))
             })?;
         }
-        Ok(self.last.as_ref().and_then(|(first, events)| {
-            usize::try_from(seq.checked_sub(*first)?)
-                .ok()
-                .and_then(|i| events.get(i))
-                .map(Vec::as_slice)
+        Ok(self.last.as_ref().and_then(|(first, bytes, spans)| {
+            let i = usize::try_from(seq.checked_sub(*first)?).ok()?;
+            spans.get(i).map(|span| &bytes[span.clone()])
         }))
     }
 }

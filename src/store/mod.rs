@@ -37,11 +37,11 @@ use tables::{EVENTS, META};
 /// An open ledger file.
 ///
 /// Dropping it (or [`Ledger::close`]) closes redb's database, which costs 4 fdatasyncs (a
-/// two-phase commit of the allocator state, a trim, the clean-shutdown header); the open costs
-/// one more. An append whose command closes the ledger before it answers lets that close make
-/// it durable ([`Ledger::append_and_close`]): 5 syncs, where a durable commit and a close made
-/// 6. The close is kept all the same: readers
-/// open read-only, which redb allows only on a cleanly closed file. Leaving without it (the
+/// two-phase commit of the allocator state, a flush before the clean-shutdown header and one
+/// after it); the open costs one more. An append whose command closes the ledger before it
+/// answers lets that close make it durable ([`Ledger::append_and_close`]): 5 syncs, where a
+/// durable commit and a close made 6. The close is kept all the same: readers open
+/// read-only, which redb allows only on a cleanly closed file. Leaving without it (the
 /// commit recording the allocator state instead) measured 6 → 4 syncs per `add`, but the next
 /// reader then reopens for writing to repair the file (6 syncs), and a reader without write
 /// access is refused until a writer comes (BENCHMARKS.md, issue 12 section).
@@ -56,10 +56,19 @@ pub struct Ledger {
 }
 
 /// The last event of the chain (the default: seq 0 and the genesis hash, an empty ledger's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
     pub seq: u64,
     pub hash: Hash,
+}
+
+impl Default for Head {
+    fn default() -> Head {
+        Head {
+            seq: 0,
+            hash: record::GENESIS,
+        }
+    }
 }
 
 impl Ledger {
@@ -98,15 +107,9 @@ impl Ledger {
     pub fn head(&self) -> Result<Head, StoreError> {
         let txn = self.db.begin_read().map_err(self.storage())?;
         let meta = txn.open_table(META).map_err(self.storage())?;
-        let head = meta.get("head").map_err(self.storage())?;
-        Ok(match head {
-            Some(bytes) => decode_head(bytes.value())
-                .ok_or_else(|| self.corrupt("the head record is malformed"))?,
-            None => Head {
-                seq: 0,
-                hash: record::GENESIS,
-            },
-        })
+        recorded_head(&meta)
+            .map_err(self.storage())?
+            .ok_or_else(|| self.corrupt("the head record is malformed"))
     }
 
     /// Number of stored events.
@@ -194,6 +197,17 @@ impl Ledger {
             detail: detail.to_string(),
         }
     }
+}
+
+/// The head `meta` records (an empty ledger's, the default, when there is none); `None` when
+/// the record is malformed.
+fn recorded_head(
+    meta: &impl redb::ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<Head>, redb::StorageError> {
+    Ok(match meta.get("head")? {
+        Some(bytes) => decode_head(bytes.value()),
+        None => Some(Head::default()),
+    })
 }
 
 fn encode_head(head: &Head) -> [u8; 40] {

@@ -6,7 +6,7 @@ use super::projections::{load_stream, project};
 use super::tables::{
     CORRECTIONS, EVENTS, IDS, INCIDENTS, META, SERVICE_INCIDENTS, STREAM_STATE, STREAMS,
 };
-use super::{Head, Ledger, StoreError, codec, decode_head, tables};
+use super::{Head, Ledger, StoreError, codec, tables};
 use crate::event::FieldError;
 use crate::event::rules::{self, StreamState};
 use crate::record::{self, Stored};
@@ -185,13 +185,7 @@ impl Ledger {
         } = read;
         problems.extend(decode_problems);
 
-        let stored_head = match meta.get("head").map_err(self.storage())? {
-            Some(v) => decode_head(v.value()),
-            None => Some(Head {
-                seq: 0,
-                hash: record::GENESIS,
-            }),
-        };
+        let stored_head = super::recorded_head(&meta).map_err(self.storage())?;
         if stored_head != Some(head) {
             problems.push(problem(
                 None,
@@ -223,10 +217,7 @@ impl Ledger {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Read, StoreError> {
         let mut problems = Vec::new();
-        let mut prev = Head {
-            seq: 0,
-            hash: record::GENESIS,
-        };
+        let mut prev = Head::default();
         let mut count = 0u64;
         let mut batch = Vec::with_capacity(DECODED);
         let mut turn = 0;
@@ -785,24 +776,20 @@ const DECODED: usize = 256;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::parse_line;
-    use crate::store::append::Line;
+    use crate::store::append::for_tests::{context, lines};
 
     /// The demo ledger, as the CLI tests seed it.
     fn seeded(dir: &std::path::Path) -> Ledger {
         let ledger = Ledger::create(&dir.join("l.redb")).unwrap();
-        let ctx = crate::store::append::for_tests::context();
-        let lines = include_str!("../demo/sononaco.jsonl")
-            .lines()
-            .enumerate()
-            .map(|(i, text)| {
-                Ok(Line {
-                    number: i + 1,
-                    submission: parse_line(text).unwrap(),
-                })
-            });
-        ledger.append(lines, &ctx).unwrap();
+        let texts: Vec<&str> = include_str!("../demo/sononaco.jsonl").lines().collect();
+        ledger.append(lines(&texts), &context()).unwrap();
         ledger
+    }
+
+    /// What a full verify of `ledger` finds, each problem as it says it.
+    fn problems(ledger: &Ledger) -> Vec<String> {
+        let report = ledger.verify().unwrap();
+        report.problems.iter().map(|p| p.what.clone()).collect()
     }
 
     /// Replaces the stream index's list of stream `key` with `list`.
@@ -820,15 +807,6 @@ mod tests {
         let good = ledger.stream(key).unwrap();
         let seqs: Vec<u64> = good.iter().map(|s| s.seq).collect();
         let bytes = tables::seqs_value;
-        let problems = |ledger: &Ledger| -> Vec<String> {
-            ledger
-                .verify()
-                .unwrap()
-                .problems
-                .iter()
-                .map(|p| p.what.clone())
-                .collect()
-        };
         assert_eq!(problems(&ledger), Vec::<String>::new());
 
         // Not a whole number of seqs: verify names it, a query is told the ledger is corrupt.
@@ -867,7 +845,8 @@ mod tests {
         assert_eq!(problems(&ledger), Vec::<String>::new());
     }
 
-    /// Replaces the `events` table's chunk stored under `first` with `chunk` under `to`.
+    /// Takes the `events` table's chunk stored under `first` out, lets `edit` change its bytes,
+    /// and stores it under `to`.
     fn move_chunk(ledger: &Ledger, first: u64, to: u64, edit: impl FnOnce(&mut Vec<u8>)) {
         let txn = ledger.begin_write().unwrap();
         {
@@ -886,11 +865,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ledger = seeded(dir.path());
         let key = "2011-06-16-upstream-routing";
-        let whats = |ledger: &Ledger| -> Vec<String> {
-            let report = ledger.verify().unwrap();
-            report.problems.iter().map(|p| p.what.clone()).collect()
-        };
-        assert_eq!(whats(&ledger), Vec::<String>::new());
+        assert_eq!(problems(&ledger), Vec::<String>::new());
         let first = ledger.stream(key).unwrap()[0].seq;
         let txn = ledger.db.begin_read().unwrap();
         let chunk_first = txn
@@ -907,7 +882,7 @@ mod tests {
 
         // Stored one seq later: every event of it sits one place off.
         move_chunk(&ledger, chunk_first, chunk_first + 1, |_| {});
-        let found = whats(&ledger);
+        let found = problems(&ledger);
         assert!(!found.is_empty());
         assert!(
             found.iter().any(|p| p.contains("before it is missing")),
@@ -919,7 +894,7 @@ mod tests {
             "{err}"
         );
         move_chunk(&ledger, chunk_first + 1, chunk_first, |_| {});
-        assert_eq!(whats(&ledger), Vec::<String>::new());
+        assert_eq!(problems(&ledger), Vec::<String>::new());
 
         // Cut short: the events after the cut are missing, and verify says why.
         let mut whole = Vec::new();
@@ -927,13 +902,13 @@ mod tests {
             whole.clone_from(c);
             c.truncate(c.len() - 3);
         });
-        let found = whats(&ledger);
+        let found = problems(&ledger);
         assert!(
             found.iter().any(|p| p.contains("cut short or misframed")),
             "{found:?}"
         );
         move_chunk(&ledger, chunk_first, chunk_first, |c| c.clone_from(&whole));
-        assert_eq!(whats(&ledger), Vec::<String>::new());
+        assert_eq!(problems(&ledger), Vec::<String>::new());
 
         // An empty chunk among the others: readers of later seqs would stop at it.
         let set_empty = |present: bool| {
@@ -949,12 +924,12 @@ mod tests {
             txn.commit().unwrap();
         };
         set_empty(true);
-        let found = whats(&ledger);
+        let found = problems(&ledger);
         assert!(found.iter().any(|p| p.contains("is empty")), "{found:?}");
         let later = crate::event::TargetRef::Seq(first + 2);
         assert!(ledger.target(&later).is_err());
         set_empty(false);
-        assert_eq!(whats(&ledger), Vec::<String>::new());
+        assert_eq!(problems(&ledger), Vec::<String>::new());
     }
 
     /// Sets the kept state of stream `key` to say `revision` is its last (`None`: removes it);

@@ -173,12 +173,8 @@ proptest! {
         let first = export(&source);
         let target = Ledger::create(&dir.path().join("b.redb")).unwrap();
         let text = String::from_utf8(first.clone()).unwrap();
-        let mut prev = logbook::store::record::GENESIS;
-        let stored = text.lines().enumerate().map(|(i, l)| {
-            let checked = logbook::store::record::Checked::read(l.as_bytes(), &prev).unwrap();
-            prev = checked.stored().hash;
-            Ok((i + 1, checked))
-        });
+        let mut chain = logbook::store::record::Chain::default();
+        let stored = text.lines().enumerate().map(|(i, l)| Ok((i + 1, chain.read(l.as_bytes()).unwrap())));
         target.import(stored).unwrap();
         prop_assert_eq!(&export(&target), &first);
         prop_assert!(target.verify().unwrap().problems.is_empty());

@@ -68,13 +68,11 @@ fn an_append_in_several_transactions_is_the_append_in_one() {
     let exported = export(&whole);
     let mut imported = Ledger::create(&dir.path().join("imported.redb")).unwrap();
     imported.set_segment_bytes(2048);
-    let mut prev = record::GENESIS;
+    let mut chain = record::Chain::default();
     let stored = exported.split(|b| *b == b'\n').filter(|l| !l.is_empty());
-    let stored = stored.enumerate().map(|(i, l)| {
-        let checked = record::Checked::read(l, &prev).unwrap();
-        prev = checked.stored().hash;
-        Ok((i + 1, checked))
-    });
+    let stored = stored
+        .enumerate()
+        .map(|(i, l)| Ok((i + 1, chain.read(l).unwrap())));
     assert_eq!(imported.import(stored).unwrap(), 240);
     assert_eq!(export(&imported), exported);
     assert_eq!(imported.verify().unwrap().problems, Vec::new());
@@ -105,6 +103,14 @@ fn reopened_as(ledger: Ledger, path: &std::path::Path, before: &[u8]) -> Ledger 
     ledger
 }
 
+/// The lines of [`texts`] after its first ten, then one a rule refuses (an incident resolved
+/// twice): an append that is refused at its last line, after several transactions.
+fn refused_at_the_end() -> Vec<String> {
+    let mut texts = texts();
+    texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
+    texts.into_iter().skip(10).collect()
+}
+
 /// A refused line after several transactions were committed takes them all back: the
 /// ledger is as it was, also once it is closed and opened again, and the next append
 /// goes on from the old head.
@@ -113,10 +119,7 @@ fn a_refused_line_after_several_transactions_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.redb");
     let (ledger, before) = ten_events_in_small_transactions(&path);
-    let mut texts = texts();
-    // Resolved twice: a rule refuses it.
-    texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
-    let texts: Vec<String> = texts.into_iter().skip(10).collect();
+    let texts = refused_at_the_end();
     let refused = ledger.append(lines(&texts), &ctx());
     match refused {
         Err(AppendError::Rejected { line, .. }) => assert_eq!(line, texts.len()),
@@ -137,9 +140,7 @@ fn a_failed_take_back_leaves_the_file_as_before_the_append() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.redb");
     let (ledger, before) = ten_events_in_small_transactions(&path);
-    let mut texts = texts();
-    texts.push(r#"{"type":"resolved","incident":"i0","at":"2026-11-20T08:00:00Z"}"#.into());
-    let texts: Vec<String> = texts.into_iter().skip(10).collect();
+    let texts = refused_at_the_end();
     for_tests::TAKE_BACK_FAILS.set(true);
     let failed = ledger.append(lines(&texts), &ctx());
     for_tests::TAKE_BACK_FAILS.set(false);
